@@ -1,0 +1,177 @@
+import { inject, describe, expect, it } from 'vitest';
+import { toResult } from '@techapi/client-core';
+import { listOperations } from '../../../tools/testing/spec.mjs';
+import { createTakeControlClient, type ApiResult } from './index.js';
+
+const baseUrl = inject('mockUrl');
+const integrationKey = 'tc-test-key-3f9a2c71e4b8';
+const client = createTakeControlClient({ baseUrl, integrationKey });
+const operations = new Map(listOperations('take-control').map((operation) => [operation.operationId, operation]));
+
+const john = { email: 'john.doe@example.com', name: 'John Doe', profile: 'admin', language: 'de', timezone: 'Europe/Lisbon' };
+
+/** Asserts success, that Prism saw no contract violation, and returns the data. */
+function expectData<T>(result: ApiResult<T>): T {
+  expect(result.error).toBeUndefined();
+  expect(result.response?.headers.get('sl-violations')).toBeNull();
+  return result.data as T;
+}
+
+function responseExample(operationId: string, status: number, name?: string): unknown {
+  const examples = operations.get(operationId)?.responseExamples.get(status) ?? [];
+  const example = name ? examples.find((candidate) => candidate.name === name) : examples[0];
+  if (!example) throw new Error(`no ${status} example for ${operationId}`);
+  return example.value;
+}
+
+describe('operations, through the typed client against the mock', () => {
+  it('createTechnician returns the success envelope', async () => {
+    const data = expectData(await client.createTechnician(john));
+    expect(data).toEqual({ result: 'SUCCESS', details: {}, errorDetails: null });
+  });
+
+  it('createTechnician accepts the required fields alone', async () => {
+    const data = expectData(await client.createTechnician({ email: 'jane@example.com', name: 'Jane' }));
+    expect(data.result).toBe('SUCCESS');
+  });
+
+  it('createTechnicians returns a result per email', async () => {
+    const data = expectData(
+      await client.createTechnicians([
+        { email: 'tech1@example.com', name: 'Tech One', profile: 'admin', language: 'en' },
+        { email: 'tech2@example.com', name: 'Tech Two', profile: 'support', language: 'fr' },
+      ]),
+    );
+    expect(data.details.technicians['tech1@example.com']?.result).toBe('SUCCESS');
+    expect(Object.keys(data.details.technicians)).toEqual(['tech1@example.com', 'tech2@example.com']);
+  });
+
+  it.each(['enabled', 'disabled'] as const)('setTechnicianStatus sets %s', async (status) => {
+    const data = expectData(await client.setTechnicianStatus('john.doe@example.com', status));
+    expect(data).toEqual({ result: 'SUCCESS', details: {}, errorDetails: null });
+  });
+
+  it('sends the key as `Authorization: INTEGRATION-KEY <key>`', async () => {
+    const seen: Request[] = [];
+    const spy = createTakeControlClient({
+      baseUrl,
+      integrationKey,
+      fetch: (request) => {
+        seen.push(request.clone());
+        return fetch(request);
+      },
+    });
+    expectData(await spy.createTechnician(john));
+    expect(seen[0]?.headers.get('authorization')).toBe(`INTEGRATION-KEY ${integrationKey}`);
+    expect(seen[0]?.headers.get('content-type')).toBe('application/json');
+  });
+});
+
+describe('every spec example is replayed against the mock', () => {
+  const cases = [...operations.values()].flatMap((operation) =>
+    operation.requestExamples.map((example) => ({ operation, example })),
+  );
+
+  it.each(cases)('$operation.operationId request example "$example.name" gets the 200 example', async ({ operation, example }) => {
+    const body = example.value as never;
+    const result =
+      operation.operationId === 'createTechnician'
+        ? await client.createTechnician(body)
+        : operation.operationId === 'createTechnicians'
+          ? await client.createTechnicians(body)
+          : await client.setTechnicianStatus('john.doe@example.com', (example.value as { status: 'disabled' }).status);
+    expect(expectData(result)).toEqual(responseExample(operation.operationId, 200));
+  });
+
+  const errorCases = [...operations.values()].flatMap((operation) =>
+    [...operation.responseExamples.entries()]
+      .filter(([status]) => status >= 400)
+      .flatMap(([status, examples]) => examples.map((example) => ({ operation, status, example }))),
+  );
+
+  it.each(errorCases)(
+    '$operation.operationId answers $status with the "$example.name" example as a typed error',
+    async ({ operation, status, example }) => {
+      const init = { headers: { Prefer: `code=${status}, example=${example.name}` } };
+      const result =
+        operation.operationId === 'createTechnician'
+          ? await client.createTechnician(john, init)
+          : operation.operationId === 'createTechnicians'
+            ? await client.createTechnicians([john], init)
+            : await client.setTechnicianStatus('john.doe@example.com', 'enabled', init);
+      const value = example.value as { status: number; message: string };
+      expect(result.data).toBeUndefined();
+      expect(result.error).toMatchObject({ kind: 'http', operation: operation.operationId, status, message: value.message });
+      expect(result.error?.body).toEqual(value);
+      if (status === 429) expect(result.response?.status).toBe(429);
+    },
+  );
+});
+
+describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
+  it('an empty email gets the 400 example from the mock', async () => {
+    const result = await client.createTechnician({ email: '', name: 'No Mail' });
+    expect(result.error).toMatchObject({ kind: 'http', status: 400, message: 'Invalid request: Email must not be empty' });
+    expect(result.response?.headers.get('sl-violations')).toContain('email');
+  });
+
+  it('a missing email gets the 400 example', async () => {
+    const result = await client.createTechnician({ name: 'No Mail' } as never);
+    expect(result.error).toMatchObject({ status: 400, message: 'Invalid request: Email must not be empty' });
+  });
+
+  it('an empty bulk list gets 400', async () => {
+    const result = await client.createTechnicians([]);
+    expect(result.error).toMatchObject({ kind: 'http', status: 400 });
+  });
+
+  it('a wrong status value gets 400', async () => {
+    const result = await client.setTechnicianStatus('john.doe@example.com', 'paused' as never);
+    expect(result.error).toMatchObject({ kind: 'http', status: 400 });
+    expect(result.response?.headers.get('sl-violations')).toContain('status');
+  });
+
+  it('a techUsername that is not an email gets 400', async () => {
+    const result = await client.setTechnicianStatus('not-an-email', 'enabled');
+    expect(result.error).toMatchObject({ kind: 'http', status: 400 });
+  });
+
+  it("a malformed JSON body gets Prism's 400 invalid_json, as a typed error with its message", async () => {
+    const result = await toResult('createTechnician', [integrationKey], () =>
+      client.http.POST('/tech', { body: john, bodySerializer: () => '{"email": "john.doe@' }),
+    );
+    expect(result.error).toMatchObject({ kind: 'http', status: 400, message: 'Invalid JSON' });
+    expect(result.error?.body).toEqual({ error: { code: 'invalid_json', message: 'Invalid JSON' } });
+  });
+
+  it('an unknown path gets 404', async () => {
+    const { response } = await client.http.GET('/tech/unknown/path' as never);
+    expect(response.status).toBe(404);
+  });
+
+  it("a missing key gets the mock's 401 problem+json, as a typed error with its message", async () => {
+    const keyless = createTakeControlClient({
+      baseUrl,
+      integrationKey,
+      fetch: (request) => {
+        request.headers.delete('authorization');
+        return fetch(request);
+      },
+    });
+    const result = await keyless.createTechnician(john);
+    expect(result.error).toMatchObject({ kind: 'http', status: 401 });
+    expect(result.error?.message).toMatch(/^Invalid security scheme used/);
+  });
+
+  it('an empty key is refused when the client is created', () => {
+    expect(() => createTakeControlClient({ baseUrl, integrationKey: '' })).toThrow(/integrationKey is required/);
+  });
+
+  it('an unreachable server gives a network error without the key', async () => {
+    const offline = createTakeControlClient({ baseUrl: 'http://127.0.0.1:9', integrationKey });
+    const result = await offline.createTechnician(john);
+    expect(result.error).toMatchObject({ kind: 'network', status: 0, operation: 'createTechnician' });
+    expect(result.error?.message).toMatch(/ECONNREFUSED|fetch failed/);
+    expect(JSON.stringify(result.error)).not.toContain(integrationKey);
+  });
+});
