@@ -8,6 +8,7 @@ import { startMock } from '../mock-server.mjs';
 export default async function setup(project) {
   const api = getApi(project.name);
   const mock = await startMock({ specFile: api.bundledYaml });
-  project.provide('mockUrl', mock.url);
+  // `provide` is typed by vitest/node's own copy of ProvidedContext, which provided.d.ts cannot augment.
+  /** @type {(key: string, value: string) => void} */ (project.provide.bind(project))('mockUrl', mock.url);
   return () => mock.stop();
 }
