@@ -1,0 +1,133 @@
+import { inject, describe, expect, it } from 'vitest';
+import { toResult } from '@techapi/client-core';
+import { listOperations } from '../../../tools/testing/spec.mjs';
+import { createTechnicienClient, type ApiResult, type Technicien } from './node.js';
+
+// Contract tests against the Prism mock of the bundled spec, through the Node entry's client.
+const baseUrl = inject('mockUrl');
+const password = 'pw-contract-5e0c1b';
+const client = createTechnicienClient({ baseUrl, credentials: { login: 'tech', password } });
+const operations = new Map(listOperations('technicien').map((operation) => [operation.operationId, operation]));
+
+const vendorBody = requestExample('updateTechnicien') as Technicien;
+const grant = { emails: ['tech1@example.com', 'tech2@example.com'], codeExploitant: 'EXP01', dateFin: '2026-12-31' };
+
+function requestExample(operationId: string): unknown {
+  const example = operations.get(operationId)?.requestExamples[0];
+  if (!example) throw new Error(`no request example for ${operationId}`);
+  return example.value;
+}
+
+function responseExamples(operationId: string, status: number) {
+  return operations.get(operationId)?.responseExamples.get(status) ?? [];
+}
+
+function expectData<T>(result: ApiResult<T>): T {
+  expect(result.error).toBeUndefined();
+  expect(result.response?.headers.get('sl-violations')).toBeNull();
+  return result.data as T;
+}
+
+/** Calls an operation through the client, with extra headers. */
+function call(operationId: string, headers: Record<string, string> = {}): Promise<ApiResult<unknown>> {
+  if (operationId === 'authenticate') return client.authenticate('tech', password, { headers });
+  if (operationId === 'grantClientAccess') return client.grantClientAccess(grant, { headers });
+  if (operationId === 'updateTechnicien') return client.updateTechnicien(1, vendorBody, { headers });
+  throw new Error(`no call for ${operationId}`);
+}
+
+describe('operations, through the typed client against the mock', () => {
+  it('authenticate returns a token', async () => {
+    const data = expectData(await client.authenticate('tech', password));
+    expect(data).toEqual(responseExamples('authenticate', 200)[0]?.value);
+    expect(typeof data.token).toBe('string');
+  });
+
+  it('grantClientAccess logs in, then grants', async () => {
+    expectData(await client.grantClientAccess(grant));
+  });
+
+  it('updateTechnicien sends the vendor example as a GET body, and Prism finds it valid', async () => {
+    const data = expectData(await client.updateTechnicien(123, vendorBody));
+    expect(data).toEqual(responseExamples('updateTechnicien', 200)[0]?.value);
+  });
+
+  it('updateTechnicien without customerId (single-client user) is valid too', async () => {
+    expectData(await client.updateTechnicien(undefined, vendorBody));
+  });
+});
+
+describe('every documented status of every operation, as the client returns it', () => {
+  // A response without a body (grant's 200 and 201: the vendor documents none) has no example: it is
+  // still a case, asked for by status alone.
+  const cases = [...operations.values()].flatMap((operation) =>
+    [...operation.responseExamples.entries()].flatMap(([status, examples]) =>
+      (examples.length > 0 ? examples : [undefined]).map((example) => ({ operationId: operation.operationId, status, example })),
+    ),
+  );
+
+  it.each(cases)('$operationId $status ("$example.name")', async ({ operationId, status, example }) => {
+    const prefer = example ? `code=${status}, example=${example.name}` : `code=${status}`;
+    const result = await call(operationId, { Prefer: prefer });
+    if (status < 300) {
+      expect(expectData(result)).toEqual(example?.value);
+      expect(result.response?.status).toBe(status);
+      return;
+    }
+    expect(result.data).toBeUndefined();
+    expect(result.error).toMatchObject({ kind: 'http', status, operation: operationId });
+    expect(result.error?.body).toEqual(example?.value);
+    expect(result.error?.message).not.toBe('');
+    expect(JSON.stringify(result.error)).not.toContain(password);
+  });
+});
+
+describe('bad input: who refuses it, and the typed error the caller gets', () => {
+  const tokenHeader = { 'X-AUTH-TOKEN': 'a-token' };
+
+  it('the mock refuses an impossible dateFin (422, its validation message)', async () => {
+    const query = { emails: 'tech1@example.com', codeExploitant: 'EXP01', dateFin: '2026-02-30' };
+    const result = await toResult('grantClientAccess', [], () =>
+      client.http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: tokenHeader }),
+    );
+    expect(result.error).toMatchObject({ kind: 'http', status: 422 });
+    expect(result.error?.message).toMatch(/datefin/i); // Prism matches query names case-insensitively and reports them lower-cased
+  });
+
+  it('the client refuses it first, sending nothing', async () => {
+    const result = await client.grantClientAccess({ ...grant, dateFin: '2026-02-30' });
+    expect(result.error).toMatchObject({ kind: 'invalid-input', status: 0 });
+  });
+
+  it('the mock refuses a non-numeric customerId (422)', async () => {
+    const result = await client.updateTechnicien('abc' as never, vendorBody);
+    expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
+    expect(result.error?.message).toMatch(/customerid/i);
+  });
+
+  it('the mock reads the GET body and refuses one that breaks the schema (422)', async () => {
+    const result = await client.updateTechnicien(1, { ...vendorBody, id: 'not-a-number' } as never);
+    expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
+    expect(result.error?.message).toMatch(/body.*id|id.*integer/i);
+  });
+
+  it('the mock refuses a missing token with the spec\'s 401', async () => {
+    const tokenless = createTechnicienClient({
+      baseUrl,
+      token: 'a-token',
+      fetch: (request) => {
+        request.headers.delete('x-auth-token');
+        return fetch(request);
+      },
+    });
+    const result = await tokenless.grantClientAccess(grant);
+    expect(result.error).toMatchObject({ kind: 'http', status: 401, operation: 'grantClientAccess' });
+    expect(result.error?.body).toEqual(responseExamples('grantClientAccess', 401)[0]?.value);
+  });
+
+  it('the mock refuses a login without a password (422)', async () => {
+    const result = await client.authenticate('tech', undefined as never);
+    expect(result.error).toMatchObject({ kind: 'http', operation: 'authenticate' });
+    expect([400, 422]).toContain(result.error?.status);
+  });
+});
