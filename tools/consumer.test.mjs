@@ -1,0 +1,178 @@
+// @ts-check
+// Installs each package as a consumer would, from the tarball `npm pack` makes of its build, into one
+// throwaway project; compiles a small program against it with TypeScript's node16 resolution (as ESM and
+// as CommonJS) and bundler resolution; then runs both programs against the API's Prism mock.
+// Needs the packages built (`npm test` builds them first; alone: `npm run build`).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listApis, repoRoot } from './apis.mjs';
+import { pack } from './lint-package.mjs';
+import { startMock } from './mock-server.mjs';
+import { listOperations } from './testing/spec.mjs';
+
+const execFileAsync = promisify(execFile);
+const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+
+/**
+ * What each API's consumer program does: one call that the mock answers with the operation's 200 example,
+ * and one misuse that must not compile (it would, were the declarations `any`).
+ * @typedef {object} ConsumerCall
+ * @property {string} factory
+ * @property {string} options     a TypeScript expression; `baseUrl` is in scope
+ * @property {string} operationId the operation called; its first request example is `example`
+ * @property {(example: string) => string} call
+ * @property {string} misuse      a TypeScript expression that must be a type error; `client` is in scope
+ */
+
+/** @type {Record<string, ConsumerCall>} */
+const consumerCalls = {
+  'take-control': {
+    factory: 'createTakeControlClient',
+    options: `{ baseUrl, integrationKey: 'consumer-check-key' }`,
+    operationId: 'createTechnician',
+    call: (example) => `client.createTechnician(${example})`,
+    misuse: `client.createTechnician({ email: 'no-name@example.com' })`,
+  },
+  technicien: {
+    factory: 'createTechnicienClient',
+    options: `{ baseUrl, credentials: { login: 'consumer', password: 'consumer-check-password' } }`,
+    operationId: 'updateTechnicien', // a GET with a body: goes through the Node entry and its undici dependency
+    call: (example) => `client.updateTechnicien(undefined, ${example})`,
+    misuse: `client.grantClientAccess({ emails: 'one@example.com', codeExploitant: 'EXP01', dateFin: '2026-12-31' })`,
+  },
+};
+
+/** @param {ConsumerCall} consumer @param {string} packageName @param {unknown} example */
+function programSource(consumer, packageName, example) {
+  return `import { ${consumer.factory} } from '${packageName}';
+
+async function main(): Promise<void> {
+  const baseUrl = process.env.MOCK_URL;
+  if (!baseUrl) throw new Error('MOCK_URL is not set');
+  const client = ${consumer.factory}(${consumer.options});
+  const { data, error } = await ${consumer.call(JSON.stringify(example))};
+  if (error) throw new Error(\`\${error.kind} \${error.status} \${error.message}\`);
+  console.log(JSON.stringify(data));
+}
+
+export function misuse(client: ReturnType<typeof ${consumer.factory}>) {
+  // @ts-expect-error the declarations carry the spec's types
+  return ${consumer.misuse};
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+}
+
+const apis = listApis().map((api) => {
+  const packageName = JSON.parse(readFileSync(join(api.packageDir, 'package.json'), 'utf8')).name;
+  return { api, packageName };
+});
+
+/** @param {string} file @param {string[]} args @param {{ cwd: string, env?: NodeJS.ProcessEnv }} options */
+async function run(file, args, options) {
+  try {
+    const { stdout, stderr } = await execFileAsync(file, args, { ...options, encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = /** @type {{ code?: number, stdout?: string, stderr?: string }} */ (error);
+    return { code: failed.code ?? 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('the packages as a consumer installs them', () => {
+  const project = mkdtempSync(join(tmpdir(), 'consumer-'));
+  /** @type {Map<string, import('./mock-server.mjs').MockServer>} */
+  const mocks = new Map();
+  /** @type {Map<string, unknown>} the 200 example each call should get back */
+  const expected = new Map();
+
+  beforeAll(async () => {
+    const mocksStarted = Promise.all(
+      apis.map(async ({ api }) => mocks.set(api.name, await startMock({ specFile: api.bundledYaml }))),
+    );
+    const tarballs = [];
+    for (const { api, packageName } of apis) {
+      const consumer = consumerCalls[api.name];
+      if (!consumer) throw new Error(`tools/consumer.test.mjs has no consumer call for ${api.name}: add one`);
+      if (!existsSync(join(api.packageDir, 'dist'))) throw new Error(`${packageName} is not built: npm run build`);
+      tarballs.push(join(project, pack(api.packageDir, project).filename));
+      const operation = listOperations(api.name).find((candidate) => candidate.operationId === consumer.operationId);
+      if (!operation) throw new Error(`${api.name} has no operation ${consumer.operationId}`);
+      const source = programSource(consumer, packageName, operation.requestExamples[0]?.value);
+      writeFileSync(join(project, `${api.name}.mts`), source);
+      writeFileSync(join(project, `${api.name}.cts`), source);
+      expected.set(api.name, operation.responseExamples.get(200)?.[0]?.value);
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    const common = {
+      target: 'ES2022',
+      strict: true,
+      skipLibCheck: false, // check the packages' declarations too
+      types: ['node'],
+      typeRoots: [join(repoRoot, 'node_modules/@types')],
+    };
+    const modules = apis.map(({ api }) => `${api.name}.mts`);
+    writeFileSync(
+      join(project, 'tsconfig.node16.json'),
+      JSON.stringify({ compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: [...modules, ...apis.map(({ api }) => `${api.name}.cts`)] }),
+    );
+    writeFileSync(
+      join(project, 'tsconfig.bundler.json'),
+      JSON.stringify({ compilerOptions: { ...common, module: 'preserve', moduleResolution: 'bundler', noEmit: true }, files: modules }),
+    );
+    // The dependencies come from npm's cache (filled by the repo's own install); the registry only if missing.
+    const install = await run('npm', ['install', ...tarballs, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
+    if (install.code !== 0) throw new Error(`npm install of the tarballs failed:\n${install.stderr}`);
+    await mocksStarted;
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([...mocks.values()].map((mock) => mock.stop()));
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  test('the installed packages come from the tarballs, with only their published files', () => {
+    for (const { packageName } of apis) {
+      const installed = join(project, 'node_modules', packageName);
+      expect(existsSync(join(installed, 'dist')), packageName).toBe(true);
+      expect(existsSync(join(installed, 'src')), packageName).toBe(false);
+      expect(existsSync(join(installed, 'LICENSE')), packageName).toBe(true);
+    }
+  });
+
+  test('compiles with moduleResolution node16, as ESM (.mts) and as CommonJS (.cts)', async () => {
+    const compile = await run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: project });
+    expect(compile.stdout + compile.stderr).toBe('');
+    expect(compile.code).toBe(0);
+    for (const { api, packageName } of apis) {
+      expect(readFileSync(join(project, 'out', `${api.name}.cjs`), 'utf8')).toContain(`require("${packageName}")`);
+      expect(readFileSync(join(project, 'out', `${api.name}.mjs`), 'utf8')).toContain(`from '${packageName}'`);
+    }
+  }, 60_000);
+
+  test('compiles with moduleResolution bundler', async () => {
+    const compile = await run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: project });
+    expect(compile.stdout + compile.stderr).toBe('');
+    expect(compile.code).toBe(0);
+  }, 60_000);
+
+  describe.each(apis.map(({ api, packageName }) => ({ name: api.name, packageName })))('$packageName', ({ name }) => {
+    test.each(['mjs', 'cjs'])('a call from the compiled .%s program gets the mock’s answer', async (extension) => {
+      const program = join(project, 'out', `${name}.${extension}`);
+      expect(existsSync(program), `${program} (compiled by the node16 test)`).toBe(true);
+      const env = { ...process.env, MOCK_URL: mocks.get(name)?.url };
+      const result = await run(process.execPath, [program], { cwd: project, env });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual(expected.get(name));
+    }, 30_000);
+  });
+});
