@@ -25,7 +25,8 @@ export function versionProblems({ packageName, packageVersion, specVersion, read
     const how = bump === 'none' ? 'with no pending changeset' : `with the pending ${bump} changeset(s)`;
     problems.push(
       `${packageName} would be released as ${planned} (${packageVersion} ${how}) but its spec's info.version is ` +
-        `${specVersion}: add a changeset (npx changeset) whose bump reaches ${specVersion}, or set info.version to ${planned}.`,
+        `${specVersion}. They must agree: set info.version (and the README's "Spec version") to ${planned}, or ` +
+        `add or change the pending changesets (npx changeset) so that they lead to ${specVersion}.`,
     );
   }
   const stated = /Spec version\W*(\d+\.\d+\.\d+)/.exec(readme)?.[1];

@@ -75,7 +75,7 @@ export function dryRun() {
     const publish = new Map();
     for (const release of releases) {
       // npm reports the tarball on stderr ("npm notice" lines).
-      const npm = spawnSync('npm', ['publish', '--dry-run', '--access', 'public'], { cwd: join(copy, 'packages', release.api), encoding: 'utf8' });
+      const npm = spawnSync('npm', ['publish', '--dry-run', '--access', 'public', '--loglevel', 'notice'], { cwd: join(copy, 'packages', release.api), encoding: 'utf8' });
       if (npm.status !== 0) throw new Error(`npm publish --dry-run failed for ${release.name}:\n${npm.stderr}`);
       publish.set(release.api, npm.stderr.split('\n').filter((line) => line.startsWith('npm notice')).join('\n'));
     }
