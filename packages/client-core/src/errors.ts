@@ -23,7 +23,10 @@ export interface ApiError<Status extends number = number> {
   kind: ApiErrorKind;
   /** The operationId of the call that failed. */
   operation: string;
-  /** The HTTP status; 0 when no response was received. */
+  /**
+   * The HTTP status; 0 when no response was received, or for an `invalid-response` (a 2xx whose body is
+   * unusable: its `response` is then in the result).
+   */
   status: Status | 0;
   /** The server's message when it sent one, else a description of the failure. Never holds a secret. */
   message: string;
@@ -31,15 +34,29 @@ export interface ApiError<Status extends number = number> {
   body?: unknown;
   /** The underlying exception for transport failures, with secrets removed from its message. */
   cause?: unknown;
+  /** How many times the request was sent (retries included), for calls that retry. */
+  attempts?: number;
 }
 
 /** Replaces every occurrence of each secret with `[redacted]`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let safe = text;
   for (const secret of secrets) {
-    if (secret.length > 0) safe = safe.split(secret).join('[redacted]');
+    // JS callers can pass undefined (a missing password): nothing to hide then.
+    if (typeof secret === 'string' && secret.length > 0) safe = safe.split(secret).join('[redacted]');
   }
   return safe;
+}
+
+/** A parsed body with every secret replaced, for bodies a server may have echoed a header into. */
+export function redactBody(body: unknown, secrets: readonly string[]): unknown {
+  if (body === undefined || secrets.every((secret) => !secret || !JSON.stringify(body).includes(secret))) return body;
+  if (typeof body === 'string') return redact(body, secrets);
+  if (Array.isArray(body)) return body.map((item) => redactBody(item, secrets));
+  if (isRecord(body)) {
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [redact(key, secrets), redactBody(value, secrets)]));
+  }
+  return body;
 }
 
 /**

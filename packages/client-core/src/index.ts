@@ -1,4 +1,15 @@
-export { messageOf, redact, type ApiError, type ApiErrorKind } from './errors.js';
+export { DEFAULT_MAX_BODY_BYTES, ResponseBodyError } from './body.js';
+export { messageOf, redact, redactBody, type ApiError, type ApiErrorKind } from './errors.js';
 export { toResult, type ApiResult, type FetchOutcome } from './result.js';
-export { WireRequest, WireRequestClass, type Transport } from './transport.js';
+export { DEFAULT_RETRY, isIdempotent, retryAfterMs, type RetryOptions } from './retry.js';
+export {
+  createRuntime,
+  DEFAULT_TIMEOUT_MS,
+  type AttemptInit,
+  type CallOptions,
+  type CallSpec,
+  type ClientRuntimeOptions,
+  type Runtime,
+} from './runtime.js';
+export { fetchTransport, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';
 export type { ErrorStatus, SuccessBody } from './types.js';

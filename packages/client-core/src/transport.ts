@@ -6,8 +6,17 @@
 export interface Transport {
   /** The class openapi-fetch builds requests with. */
   Request: typeof Request;
-  /** Sends a request built with `Request`. */
-  fetch: (request: Request) => Promise<Response>;
+  /**
+   * Sends a request built with `Request`. A transport that buffers bodies itself should stop reading
+   * past `options.maxBodyBytes` (throwing a `ResponseBodyError`); the client bounds what it reads anyway.
+   */
+  fetch: (request: Request, options?: SendOptions) => Promise<Response>;
+}
+
+/** What a client tells its transport about each request. */
+export interface SendOptions {
+  /** The largest response body the client accepts, in bytes. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -27,7 +36,8 @@ export class WireRequest {
     const base = input instanceof WireRequest ? input : undefined;
     this.url = base ? base.url : String(input);
     this.method = (init.method ?? base?.method ?? 'GET').toUpperCase();
-    this.headers = new Headers(init.headers ?? base?.headers);
+    // openapi-fetch hands over a Headers of its own for each request: keep it rather than copy it.
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? base?.headers);
     const body = init.body ?? base?.body;
     if (body !== undefined && body !== null && typeof body !== 'string') {
       throw new TypeError('WireRequest carries string bodies only (the clients send JSON)');
@@ -44,3 +54,24 @@ export class WireRequest {
 
 /** The request as openapi-fetch's types see it: a `Request`. */
 export const WireRequestClass = WireRequest as unknown as typeof Request;
+
+/**
+ * The portable default: global fetch, called with the url and init a {@link WireRequest} recorded, so that
+ * no WHATWG `Request` is built and then read again (most of openapi-fetch's own per-call cost). fetch is
+ * looked up on each call, so a fetch replaced later (a test double, a polyfill) is the one used.
+ */
+export function fetchTransport(): Transport {
+  return {
+    Request: WireRequestClass,
+    fetch(request) {
+      const wire = request as unknown as WireRequest;
+      return globalThis.fetch(wire.url, {
+        method: wire.method,
+        headers: wire.headers,
+        body: wire.body,
+        signal: wire.signal,
+        redirect: wire.redirect,
+      });
+    },
+  };
+}

@@ -1,3 +1,6 @@
+import { Buffer } from 'node:buffer';
+import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, declaredLength, describeCause, tooLarge } from './body.js';
+import { BufferedResponse } from './buffered-response.js';
 import { WireRequest, WireRequestClass, type Transport } from './transport.js';
 
 type Undici = typeof import('undici');
@@ -7,11 +10,13 @@ let undici: Promise<Undici> | undefined;
  * A Node transport on undici's `request()`: it sends a GET with a body (which WHATWG fetch refuses) and
  * costs less per call than global fetch. undici is imported on first use only: importing it replaces
  * the global dispatcher that Node's own fetch uses, which no one who never sends through it should pay.
+ * Bodies are read here, stopping past the client's `maxBodyBytes`.
  */
 export function undiciTransport(): Transport {
   return {
     Request: WireRequestClass,
-    async fetch(request) {
+    async fetch(request, options) {
+      const maxBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       const wire = request as unknown as WireRequest;
       undici ??= import('undici');
       const { request: send } = await undici;
@@ -21,15 +26,51 @@ export function undiciTransport(): Transport {
         body: wire.body,
         signal: wire.signal,
       });
+      const status = response.statusCode;
       const headers = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
         if (value === undefined) continue;
         for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
       }
-      const bodyless = wire.method === 'HEAD' || [101, 204, 205, 304].includes(response.statusCode);
-      const body = bodyless ? null : await response.body.arrayBuffer();
-      if (bodyless) await response.body.dump();
-      return new Response(body, { status: response.statusCode, headers });
+      if (wire.method === 'HEAD' || [101, 204, 205, 304].includes(status)) {
+        await response.body.dump();
+        return new Response(null, { status, headers });
+      }
+      const stated = declaredLength(headers);
+      if (stated !== undefined && stated > maxBytes) {
+        response.body.destroy();
+        throw tooLarge(new Response(null, { status, headers }), stated, maxBytes);
+      }
+      try {
+        // A declared length within the limit bounds the read already: undici's own reader is the fastest.
+        const bytes =
+          stated !== undefined ? new Uint8Array(await response.body.arrayBuffer()) : await readCounting(response.body, maxBytes, status, headers);
+        return new BufferedResponse(bytes, { status, headers });
+      } catch (cause) {
+        // An abort is the caller's or the timeout's, not the body's fault: let the client classify it.
+        if (cause instanceof ResponseBodyError || wire.signal?.aborted) throw cause;
+        const detail = cause instanceof Error ? describeCause(cause) : String(cause);
+        throw new ResponseBodyError(`The response body could not be read in full: ${detail}`, new Response(null, { status, headers }));
+      }
     },
   };
+}
+
+async function readCounting(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+  status: number,
+  headers: Headers,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw tooLarge(new Response(null, { status, headers }), undefined, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks, size));
 }

@@ -1,0 +1,328 @@
+import createClient from 'openapi-fetch';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sendJson, startLocalServer, type LocalServer } from '../../../tools/testing/local-server.mjs';
+import { createRuntime, fetchTransport, type ApiError, type ApiResult, type CallOptions, type ClientRuntimeOptions, type Transport } from './index.js';
+import { undiciTransport } from './node.js';
+import type { FetchOutcome } from './result.js';
+import { retryAfterMs } from './retry.js';
+
+// A real server on 127.0.0.1 that misbehaves on purpose, path by path. Each path counts its hits, so a test
+// can tell how many attempts reached the server.
+const key = 'core-key-91c2e7b05d';
+let server: LocalServer;
+const hits = new Map<string, number>();
+let refusedUrl: string;
+
+beforeAll(async () => {
+  server = await startLocalServer(async (request, response) => {
+    const path = request.url.pathname;
+    const hit = (hits.get(path) ?? 0) + 1;
+    hits.set(path, hit);
+    const [, behaviour, arg] = path.split('/');
+    switch (behaviour) {
+      case 'ok':
+        return sendJson(response, 200, { ok: true, method: request.method, body: request.body });
+      case 'busy-then-ok': // 429 with Retry-After `arg` (seconds or "date"), then 200
+        if (hit > 1) return sendJson(response, 200, { ok: true });
+        response.setHeader('retry-after', arg === 'date' ? new Date(Date.now() - 1000).toUTCString() : (arg ?? '0'));
+        return sendJson(response, 429, { status: 429, message: 'Too many requests' });
+      case 'busy': // always 429, with Retry-After `arg` when given
+        if (arg) response.setHeader('retry-after', arg);
+        return sendJson(response, 429, { status: 429, message: 'Too many requests' });
+      case 'unavailable-then-ok':
+        return hit > 1 ? sendJson(response, 200, { ok: true }) : sendJson(response, 503, { message: 'Down for a moment' });
+      case 'drop-then-ok': // the connection dies before any response, once
+        if (hit > 1) return sendJson(response, 200, { ok: true });
+        return void response.socket?.destroy();
+      case 'hang': // never answers; the client's timeout or signal has to end the call
+        return;
+      case 'slow-body': // headers now, the body never
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.write('{"partial":');
+      case 'not-json':
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end('<html>Gateway page</html>');
+      case 'truncated': // promises 100 bytes, sends 12, hangs up
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"cut": "sho');
+        return void setTimeout(() => response.socket?.destroy(), 5);
+      case 'huge-declared': // declares 50 MB
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
+        return void response.write('['.repeat(1024));
+      case 'endless': // a chunked body that never ends, with status `arg`
+        return endless(response, Number(arg ?? 200));
+      case 'echo-key': // an error page that quotes the request's credentials back
+        return sendJson(response, 403, { message: `Invalid key: ${request.headers.authorization}`, seen: [request.headers.authorization] });
+      default:
+        return sendJson(response, 404, { message: 'Not found' });
+    }
+  });
+  // A port nothing listens on: a server that was there and is gone.
+  const gone = await startLocalServer(() => undefined);
+  refusedUrl = gone.url;
+  await gone.close();
+});
+afterAll(() => server.close());
+afterEach(() => hits.clear());
+
+function endless(response: import('node:http').ServerResponse, status: number) {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  const chunk = `"${'x'.repeat(16 * 1024)}",`;
+  const pump = () => {
+    // Write until the socket pushes back, then wait for it to drain; stop once the client hangs up.
+    while (!response.destroyed && response.write(chunk));
+    if (!response.destroyed) response.once('drain', pump);
+  };
+  response.write('[');
+  pump();
+}
+
+/** Every error any test produced, checked for the key at the end. */
+const errors: ApiError[] = [];
+const logged: string[] = [];
+const consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+  vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
+);
+afterAll(() => consoleSpies.forEach((spy) => spy.mockRestore()));
+
+type Method = 'GET' | 'POST' | 'PUT';
+const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+function makeClient(transport: () => Transport, options: ClientRuntimeOptions = {}, baseUrl = server.url) {
+  const runtime = createRuntime({ transport: transport(), retry: fast, ...options });
+  const http = createClient({ baseUrl, headers: { Authorization: `KEY ${key}` }, ...runtime.wire });
+  const request = http.request as unknown as (method: string, path: string, init: object) => Promise<FetchOutcome>;
+  return async (method: Method, path: string, init: CallOptions = {}, body: unknown = method === 'GET' ? undefined : { n: 1 }) => {
+    const result: ApiResult<unknown> = await runtime.call({ operation: 'test', method, secrets: [key] }, init, (attempt) =>
+      request(method, path, { body, headers: init.headers, ...attempt }),
+    );
+    if (result.error) errors.push(result.error);
+    return result;
+  };
+}
+
+/** Timers that keep the process alive: none of the client's may be left once a call has ended. */
+function pendingTimers(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+}
+
+/** The pending timers once the previous test's own short timers (its server's, its aborts) have fired. */
+async function settledTimers(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return pendingTimers();
+}
+
+async function elapsed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await run();
+  return [value, performance.now() - start];
+}
+
+describe.each([
+  ['global fetch', fetchTransport],
+  ['undici', undiciTransport],
+] as const)('through the %s transport', (_name, transport) => {
+  const call = (options?: ClientRuntimeOptions) => makeClient(transport, options);
+
+  it('sends method, headers and body as given, and a call that succeeded leaves no timer behind', async () => {
+    const before = await settledTimers();
+    const result = await call()('PUT', '/ok', { headers: { 'X-Trace': 't1' } }, { status: 'enabled' });
+    expect(result.data).toEqual({ ok: true, method: 'PUT', body: '{"status":"enabled"}' });
+    expect(pendingTimers()).toBeLessThanOrEqual(before);
+    if (transport === undiciTransport) {
+      // A GET with a body goes through undici, which allows one.
+      expect((await call()('GET', '/ok', {}, { id: 1 })).data).toMatchObject({ method: 'GET', body: '{"id":1}' });
+    }
+  });
+
+  describe('429', () => {
+    it.each(['0', 'date'])('is retried after Retry-After (%s), even for a POST', async (retryAfter) => {
+      const result = await call()('POST', `/busy-then-ok/${retryAfter}`);
+      expect(result.error).toBeUndefined();
+      expect(result.data).toEqual({ ok: true });
+      expect(hits.get(`/busy-then-ok/${retryAfter}`)).toBe(2);
+    });
+
+    it('without Retry-After is retried with backoff, and a call that gives up returns the typed 429', async () => {
+      const result = await call({ retry: { ...fast, attempts: 4 } })('POST', '/busy');
+      expect(result.error).toMatchObject({ kind: 'http', status: 429, message: 'Too many requests', attempts: 4 });
+      expect(result.response?.status).toBe(429);
+      expect(hits.get('/busy')).toBe(4);
+    });
+
+    it('gives up at once when Retry-After asks for longer than the time budget left', async () => {
+      const [result, ms] = await elapsed(() => call({ retry: { ...fast, maxElapsedMs: 2_000 } })('POST', '/busy/30'));
+      expect(result.error).toMatchObject({ kind: 'http', status: 429, attempts: 1 });
+      expect(ms).toBeLessThan(1_000);
+    });
+
+    it('stops retrying when the time budget is spent', async () => {
+      const [result, ms] = await elapsed(() =>
+        call({ retry: { attempts: 1000, baseDelayMs: 20, maxDelayMs: 20, maxElapsedMs: 150 } })('POST', '/busy'),
+      );
+      expect(result.error).toMatchObject({ kind: 'http', status: 429 });
+      expect(result.error?.attempts).toBeLessThan(1000);
+      expect(ms).toBeLessThan(1_000);
+    });
+
+    it('is not retried when retries are off, per client or per call', async () => {
+      expect((await call({ retry: false })('POST', '/busy')).error?.attempts).toBe(1);
+      expect((await call()('POST', '/busy', { retry: false })).error?.attempts).toBe(1);
+      expect(hits.get('/busy')).toBe(2);
+    });
+  });
+
+  describe('5xx and network errors are retried for idempotent methods only', () => {
+    it('a 503 on PUT is retried', async () => {
+      expect((await call()('PUT', '/unavailable-then-ok')).data).toEqual({ ok: true });
+      expect(hits.get('/unavailable-then-ok')).toBe(2);
+    });
+
+    it('a 503 on POST is returned as is: the server may have done the work', async () => {
+      const result = await call()('POST', '/unavailable-then-ok');
+      expect(result.error).toMatchObject({ kind: 'http', status: 503, message: 'Down for a moment', attempts: 1 });
+      expect(hits.get('/unavailable-then-ok')).toBe(1);
+    });
+
+    it('a dropped connection on PUT is retried', async () => {
+      expect((await call()('PUT', '/drop-then-ok')).data).toEqual({ ok: true });
+      expect(hits.get('/drop-then-ok')).toBe(2);
+    });
+
+    it('a dropped connection on POST is a network error, not retried', async () => {
+      const result = await call()('POST', '/drop-then-ok');
+      expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 1 });
+      expect(hits.get('/drop-then-ok')).toBe(1);
+    });
+
+    it('a refused connection is retried whatever the method: nothing was sent', async () => {
+      const result = await makeClient(transport, { retry: { ...fast, attempts: 3 } }, refusedUrl)('POST', '/ok');
+      expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 3 });
+      expect(result.error?.message).toMatch(/ECONNREFUSED/);
+    });
+  });
+
+  describe('timeouts and cancellation', () => {
+    it('a call past its timeout ends as `timeout`, and leaves no timer behind', async () => {
+      const before = await settledTimers();
+      const [result, ms] = await elapsed(() => call({ timeoutMs: 50 })('POST', '/hang'));
+      expect(result.error).toMatchObject({ kind: 'timeout', status: 0, message: 'The call timed out after 50 ms' });
+      expect(ms).toBeLessThan(1_000);
+      expect(pendingTimers()).toBeLessThanOrEqual(before);
+    });
+
+    it('the timeout covers the body too', async () => {
+      const result = await call({ timeoutMs: 50 })('POST', '/slow-body');
+      expect(result.error).toMatchObject({ kind: 'timeout' });
+    });
+
+    it('a per-call timeout overrides the client default', async () => {
+      const result = await call({ timeoutMs: 60_000 })('POST', '/hang', { timeoutMs: 40 });
+      expect(result.error).toMatchObject({ kind: 'timeout', message: 'The call timed out after 40 ms' });
+    });
+
+    it('a timed-out PUT is retried, each attempt with its own timeout', async () => {
+      const result = await call({ timeoutMs: 30, retry: { ...fast, attempts: 2 } })('PUT', '/hang');
+      expect(result.error).toMatchObject({ kind: 'timeout', attempts: 2 });
+      expect(hits.get('/hang')).toBe(2);
+    });
+
+    it("the caller's signal ends the call as `aborted`, not `timeout`, and leaves no timer behind", async () => {
+      const before = await settledTimers();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      const result = await call({ timeoutMs: 10_000 })('PUT', '/hang', { signal: controller.signal });
+      expect(result.error).toMatchObject({ kind: 'aborted', status: 0 });
+      expect(pendingTimers()).toBeLessThanOrEqual(before);
+    });
+
+    it('an already aborted signal sends nothing', async () => {
+      const result = await call()('PUT', '/ok', { signal: AbortSignal.abort() });
+      expect(result.error).toMatchObject({ kind: 'aborted', attempts: 0 });
+      expect(hits.get('/ok')).toBeUndefined();
+    });
+
+    it('an abort during a retry wait ends the wait at once, its timer cleared', async () => {
+      const before = await settledTimers();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const [result, ms] = await elapsed(() => call()('POST', '/busy/5', { signal: controller.signal }));
+      expect(result.error).toMatchObject({ kind: 'aborted', attempts: 1 });
+      expect(ms).toBeLessThan(2_000);
+      expect(pendingTimers()).toBeLessThanOrEqual(before);
+    });
+  });
+
+  describe('bodies that are not what was promised', () => {
+    it('a 2xx body that is not JSON is `invalid-response`, with the response', async () => {
+      const result = await call()('POST', '/not-json');
+      expect(result.error).toMatchObject({ kind: 'invalid-response', status: 0 });
+      expect(result.error?.message).toMatch(/^The response body is not valid JSON/);
+      expect(result.response?.status).toBe(200);
+    });
+
+    it('a truncated body is `invalid-response`', async () => {
+      const result = await call()('POST', '/truncated');
+      expect(result.error).toMatchObject({ kind: 'invalid-response' });
+      expect(result.error?.message).toMatch(/could not be read in full/);
+    });
+
+    it('a body declared larger than maxBodyBytes is refused before it is read', async () => {
+      const result = await call({ maxBodyBytes: 64 * 1024 })('POST', '/huge-declared');
+      expect(result.error).toMatchObject({ kind: 'invalid-response' });
+      expect(result.error?.message).toBe(
+        `The response body is ${50 * 1024 * 1024} bytes, more than the ${64 * 1024} bytes allowed (maxBodyBytes)`,
+      );
+    });
+
+    it('an endless body stops being read past maxBodyBytes', async () => {
+      const result = await call({ maxBodyBytes: 256 * 1024 })('POST', '/endless/200');
+      expect(result.error).toMatchObject({ kind: 'invalid-response' });
+      expect(result.error?.message).toMatch(/more than the 262144 bytes allowed/);
+    });
+
+    it('an endless error body still gives the status, as an `http` error', async () => {
+      const result = await call({ maxBodyBytes: 256 * 1024 })('POST', '/endless/500');
+      expect(result.error).toMatchObject({ kind: 'http', status: 500 });
+      expect(result.error?.message).toMatch(/^HTTP 500 \(The response body is more than/);
+    });
+  });
+
+  it("an error that quotes the key back has it removed, from the message and the body", async () => {
+    const result = await call()('POST', '/echo-key');
+    expect(result.error).toMatchObject({ kind: 'http', status: 403, message: 'Invalid key: KEY [redacted]' });
+    expect(result.error?.body).toEqual({ message: 'Invalid key: KEY [redacted]', seen: ['KEY [redacted]'] });
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads delay-seconds and HTTP dates', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('0', now)).toBe(0);
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('-1', now)).toBeUndefined();
+    expect(retryAfterMs('1.5', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
+  });
+
+  it('is waited for, in seconds', async () => {
+    const [result, ms] = await elapsed(() => makeClient(fetchTransport)('POST', '/busy-then-ok/1'));
+    expect(result.data).toEqual({ ok: true });
+    expect(ms).toBeGreaterThanOrEqual(950);
+  });
+});
+
+describe('secrets', () => {
+  it('no error and no log line holds the key', () => {
+    expect(errors.length).toBeGreaterThan(20);
+    for (const error of errors) {
+      expect(JSON.stringify(error)).not.toContain(key);
+      expect(String(error.message)).not.toContain(key);
+      if (error.cause instanceof Error) expect(`${error.cause.message} ${error.cause.stack}`).not.toContain(key);
+    }
+    expect(logged.join('\n')).not.toContain(key);
+  });
+});
