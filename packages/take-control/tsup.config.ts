@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// One ESM and one CJS file with their declarations; the shared client runtime is bundled in so that
-// openapi-fetch stays the only runtime dependency.
+// ESM and CJS files with their declarations, for the portable entry and the Node one; the shared client
+// runtime is bundled in, so the runtime dependencies stay openapi-fetch and (Node entry, loaded lazily) undici.
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm', 'cjs'],
   dts: { resolve: true },
-  noExternal: ['@techapi/client-core'],
+  noExternal: [/^@techapi\/client-core/],
   target: 'node20',
   platform: 'neutral',
   clean: true,

@@ -1,0 +1,177 @@
+import type { ApiError, ApiResult, CallOptions, ErrorStatus } from '@techapi/client-core';
+import type { components, operations } from './generated/openapi.js';
+
+type TechnicianCreate = components['schemas']['TechnicianCreate'];
+type BulkCreateResult = components['schemas']['BulkCreateResult'];
+type BulkTechnicianResult = components['schemas']['BulkTechnicianResult'];
+
+/** The vendor documents no batch limit; 100 keeps each request small and a failed batch cheap. */
+export const DEFAULT_BATCH_SIZE = 100;
+
+export const MISSING_FROM_RESPONSE = "missing from the server's response";
+
+export interface BulkCreateOptions extends CallOptions {
+  /** Technicians per request; default 100. The vendor documents no limit. */
+  batchSize?: number;
+  /** Called after each batch, with the counts so far. If it throws, createTechnicians rejects with that error. */
+  onProgress?: (progress: BulkProgress) => void;
+}
+
+export interface BulkProgress {
+  /** Input technicians settled so far (created or failed), out of `total`. */
+  done: number;
+  total: number;
+  created: number;
+  failed: number;
+  /** Batches sent so far, out of `batches`. */
+  batch: number;
+  batches: number;
+}
+
+/** What became of one input technician. */
+export type TechnicianOutcome =
+  | {
+      email: string;
+      created: true;
+      /** The server's entry for this email, e.g. `{ result: 'SUCCESS' }`. */
+      result: BulkTechnicianResult;
+    }
+  | {
+      email: string;
+      created: false;
+      /** Why, in words: the server's message, or what the client saw. */
+      reason: string;
+      /** The error of the technician's batch, when the batch as a whole failed. */
+      error?: ApiError<ErrorStatus<operations['createTechnicians']>>;
+      /** The server's entry for this email, when it sent one that is not a success. */
+      result?: BulkTechnicianResult;
+    };
+
+export type FailedTechnician = Extract<TechnicianOutcome, { created: false }>;
+
+/**
+ * The outcome of `createTechnicians`: every input technician is in `results`, in input order, as created
+ * or failed with its reason. A batch that fails as a whole (an HTTP error once retries are spent, a network
+ * error, a timeout, an abort) marks each of its technicians failed with the batch's error; an email the
+ * server's response leaves out is failed with "missing from the server's response". An email that appears
+ * again later in the input (compared ignoring case) is sent once: each later copy is failed as a duplicate.
+ */
+export interface BulkCreateReport {
+  /** One outcome per input technician, in input order. */
+  results: TechnicianOutcome[];
+  /** The emails created, in input order. */
+  created: string[];
+  /** The technicians not created, in input order, each with its reason. */
+  failed: FailedTechnician[];
+  /** Set, with nothing sent, when the call itself was refused (`invalid-input`): an empty or non-array input, an invalid `batchSize`. */
+  error?: ApiError<ErrorStatus<operations['createTechnicians']>>;
+}
+
+type SendBatch = (
+  technicians: TechnicianCreate[],
+  init: CallOptions,
+) => Promise<ApiResult<BulkCreateResult, ErrorStatus<operations['createTechnicians']>>>;
+
+export async function createInBatches(
+  technicians: readonly TechnicianCreate[],
+  options: BulkCreateOptions,
+  sendBatch: SendBatch,
+): Promise<BulkCreateReport> {
+  const { batchSize = DEFAULT_BATCH_SIZE, onProgress, ...init } = options;
+  if (!Array.isArray(technicians)) return refused('technicians must be an array');
+  if (technicians.length === 0) return refused('technicians: give at least one technician');
+  if (!Number.isInteger(batchSize) || batchSize < 1) return refused(`batchSize must be a whole number of at least 1, got ${batchSize}`);
+  const outcomes: TechnicianOutcome[] = new Array(technicians.length);
+  const unique = firstOccurrences(technicians, outcomes);
+  const batches = Math.ceil(unique.length / batchSize);
+  let created = 0;
+  let failed = technicians.length - unique.length;
+
+  for (let batch = 0; batch < batches; batch++) {
+    const indexes = unique.slice(batch * batchSize, (batch + 1) * batchSize);
+    const result = await sendBatch(
+      indexes.map((index) => technicians[index] as TechnicianCreate),
+      init,
+    );
+    for (const index of indexes) {
+      const outcome = outcomeOf(technicians[index] as TechnicianCreate, result);
+      outcomes[index] = outcome;
+      if (outcome.created) created++;
+      else failed++;
+    }
+    onProgress?.({ done: created + failed, total: technicians.length, created, failed, batch: batch + 1, batches });
+  }
+
+  return {
+    results: outcomes,
+    created: outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.email),
+    failed: outcomes.filter((outcome): outcome is FailedTechnician => !outcome.created),
+  };
+}
+
+function refused(message: string): BulkCreateReport {
+  return { results: [], created: [], failed: [], error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message } };
+}
+
+/** The indexes to send: each email's first occurrence. Later copies are settled as duplicates now. */
+function firstOccurrences(technicians: readonly TechnicianCreate[], outcomes: TechnicianOutcome[]): number[] {
+  const firstIndex = new Map<string, number>();
+  const unique: number[] = [];
+  technicians.forEach((technician, index) => {
+    const key = emailOf(technician).toLowerCase();
+    const first = key === '' ? undefined : firstIndex.get(key);
+    if (first === undefined) {
+      firstIndex.set(key, index);
+      unique.push(index);
+    } else {
+      outcomes[index] = {
+        email: emailOf(technician),
+        created: false,
+        reason: `duplicate of technicians[${first}] (same email, ignoring case), which is sent instead`,
+      };
+    }
+  });
+  return unique;
+}
+
+function outcomeOf(
+  technician: TechnicianCreate,
+  result: ApiResult<BulkCreateResult, ErrorStatus<operations['createTechnicians']>>,
+): TechnicianOutcome {
+  const email = emailOf(technician);
+  if (result.error) return { email, created: false, reason: result.error.message, error: result.error };
+  const entry = entryFor(email, result.data);
+  if (!entry) return { email, created: false, reason: MISSING_FROM_RESPONSE };
+  if (String(entry.result).toUpperCase() === 'SUCCESS') return { email, created: true, result: entry };
+  return { email, created: false, reason: reasonOf(entry), result: entry };
+}
+
+/** The server's entry for an email: keyed as sent, else the same address in another case. */
+function entryFor(email: string, data: unknown): BulkTechnicianResult | undefined {
+  const technicians = isRecord(data) && isRecord(data.details) ? data.details.technicians : undefined;
+  if (!isRecord(technicians)) return undefined;
+  const key = Object.hasOwn(technicians, email)
+    ? email
+    : Object.keys(technicians).find((candidate) => candidate.toLowerCase() === email.toLowerCase());
+  const entry = key === undefined ? undefined : technicians[key];
+  return isRecord(entry) ? (entry as BulkTechnicianResult) : undefined;
+}
+
+/** The vendor documents only `{result: "SUCCESS"}`: any message-like field of another entry is its reason. */
+function reasonOf(entry: BulkTechnicianResult): string {
+  for (const field of ['message', 'error', 'errorMessage', 'reason']) {
+    const value = entry[field];
+    if (typeof value === 'string' && value) return value;
+  }
+  return `the server answered result "${String(entry.result)}"`;
+}
+
+/** The input's email as given; an item without one (the server refuses it) is reported under "". */
+function emailOf(technician: TechnicianCreate): string {
+  const email: unknown = isRecord(technician) ? technician.email : undefined;
+  return typeof email === 'string' ? email : '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
