@@ -1,5 +1,13 @@
 import createClient from 'openapi-fetch';
-import { toResult, type ApiError, type ApiResult, type ErrorStatus, type Transport } from '@techapi/client-core';
+import {
+  createRuntime,
+  type ApiError,
+  type ApiResult,
+  type CallOptions,
+  type ClientRuntimeOptions,
+  type ErrorStatus,
+  type Transport,
+} from '@techapi/client-core';
 import type { components, operations, paths } from './generated/openapi.js';
 import { formatDateFin, joinEmails } from './input.js';
 import { callerToken, fixedToken, loginSession, type TokenOutcome, type TokenSource } from './token-session.js';
@@ -17,11 +25,10 @@ export type TokenOptions =
   /** The client logs in on first use, caches the token, renews it before its 12 hours end and once on a 401. */
   | { credentials: Credentials; token?: never; getToken?: never };
 
-export type TechnicienClientOptions = TokenOptions & {
+/** `transport`, `timeoutMs`, `retry`, `maxBodyBytes` and `fetch` are the shared runtime's options. */
+export type TechnicienClientOptions = TokenOptions & ClientRuntimeOptions & {
   /** The API's base URL, e.g. `https://v3.oceansystem.com/ocean` (paths start with `/restapi/`). */
   baseUrl: string;
-  /** A fetch implementation for the calls fetch can send; defaults to the global one. */
-  fetch?: (input: Request) => Promise<Response>;
   /**
    * How `updateTechnicien`, a GET with a JSON body, is sent. WHATWG fetch refuses a body on GET, so it
    * needs a transport that allows one: in Node, the package's default is undici's `request()`.
@@ -31,12 +38,7 @@ export type TechnicienClientOptions = TokenOptions & {
   renewBeforeMs?: number;
 };
 
-/** Per-call options. */
-export interface CallOptions {
-  signal?: AbortSignal;
-  /** Extra request headers for this call (e.g. `Prefer` for a Prism mock). */
-  headers?: Record<string, string>;
-}
+export type { CallOptions };
 
 export interface GrantClientAccessInput {
   /** The technicians' e-mail addresses; sent joined by `;`, so none may contain one. */
@@ -56,17 +58,19 @@ export type TechnicienClient = ReturnType<typeof createTechnicienClient>;
  */
 export function createTechnicienClient(options: TechnicienClientOptions) {
   const { baseUrl, getWithBodyTransport } = options;
-  const http = createClient<paths>({ baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
-  const getWithBody = getWithBodyTransport
-    ? createClient<paths>({ baseUrl, Request: getWithBodyTransport.Request, fetch: getWithBodyTransport.fetch })
-    : undefined;
+  const runtime = createRuntime(options);
+  const http = createClient<paths>({ baseUrl, ...runtime.wire });
+  const getWithBodyRuntime = getWithBodyTransport ? createRuntime({ ...options, transport: getWithBodyTransport }) : undefined;
+  const getWithBody = getWithBodyRuntime ? createClient<paths>({ baseUrl, ...getWithBodyRuntime.wire }) : undefined;
 
   const authenticate = (
     login: string,
     password: string,
     init: CallOptions = {},
   ): Promise<ApiResult<AuthenticationResult, ErrorStatus<operations['authenticate']>>> =>
-    toResult('authenticate', [password], () => http.POST('/restapi/auth/authenticate2', { body: { login, password }, ...init }));
+    runtime.call({ operation: 'authenticate', method: 'POST', secrets: [password] }, init, (attempt) =>
+      http.POST('/restapi/auth/authenticate2', { body: { login, password }, headers: init.headers, ...attempt }),
+    );
 
   const tokens = tokenSource(options, authenticate);
 
@@ -114,8 +118,8 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       return authorized(
         'grantClientAccess',
         (headers) =>
-          toResult('grantClientAccess', tokens.secrets(), () =>
-            http.POST('/restapi/technicien/grant-client-access', { params: { query }, ...init, headers }),
+          runtime.call({ operation: 'grantClientAccess', method: 'POST', secrets: tokens.secrets() }, init, (attempt) =>
+            http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers, ...attempt }),
           ),
         init,
       );
@@ -131,7 +135,7 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       technicien: Technicien,
       init: CallOptions = {},
     ): Promise<ApiResult<Technicien, ErrorStatus<operations['updateTechnicien']>>> {
-      if (!getWithBody) {
+      if (!getWithBody || !getWithBodyRuntime) {
         return Promise.resolve({
           error: {
             kind: 'unsupported',
@@ -148,8 +152,8 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       return authorized(
         'updateTechnicien',
         (headers) =>
-          toResult('updateTechnicien', tokens.secrets(), () =>
-            getWithBody.GET('/restapi/technicien/update', { params: { query }, body: technicien, ...init, headers }),
+          getWithBodyRuntime.call({ operation: 'updateTechnicien', method: 'GET', secrets: tokens.secrets() }, init, (attempt) =>
+            getWithBody.GET('/restapi/technicien/update', { params: { query }, body: technicien, headers, ...attempt }),
           ),
         init,
       );

@@ -12,5 +12,5 @@ export {
   type TokenOptions,
 } from './client.js';
 export { TOKEN_LIFETIME_MS } from './token-session.js';
-export type { ApiError, ApiErrorKind, ApiResult, Transport } from '@techapi/client-core';
+export type { ApiError, ApiErrorKind, ApiResult, RetryOptions, Transport } from '@techapi/client-core';
 export type { components, operations, paths } from './generated/openapi.js';
