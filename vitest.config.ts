@@ -8,6 +8,7 @@ export default defineConfig({
       'packages/*/vitest.config.ts',
       { test: { name: 'tools', include: ['tools/**/*.test.{mjs,ts}'] } },
     ],
-    reporters: ['default', './tools/vitest/summary-reporter.mjs'],
+    // The coverage gate prints before the summary, whose count line stays the run's last.
+    reporters: ['default', './tools/vitest/contract-coverage-reporter.mjs', './tools/vitest/summary-reporter.mjs'],
   },
 });

@@ -1,6 +1,7 @@
 // @ts-check
 // Ends every run with one line, alone: `N passed, N failed` (plus `, N skipped` when any were), the
-// count that CI reads.
+// count that CI reads. Failures of run-level checks (the contract coverage gate) count as failed items.
+import { runFailures } from './run-failures.mjs';
 
 /** @implements {Partial<import('vitest/reporters').Reporter>} */
 export default class SummaryReporter {
@@ -19,7 +20,7 @@ export default class SummaryReporter {
         else skipped++;
       }
     }
-    failed += unhandledErrors.length;
+    failed += unhandledErrors.length + runFailures().length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

@@ -1,11 +1,14 @@
 import { inject, describe, expect, it } from 'vitest';
 import { toResult } from '@techapi/client-core';
 import { listOperations } from '../../../tools/testing/spec.mjs';
+import { useContract } from '../../../tools/testing/vitest-contract.mjs';
 import { createTakeControlClient, type ApiError, type ApiResult, type BulkCreateReport } from './index.js';
 
 const baseUrl = inject('mockUrl');
 const integrationKey = 'tc-test-key-3f9a2c71e4b8';
-const client = createTakeControlClient({ baseUrl, integrationKey });
+// Every exchange goes through the contract recorder: checked against the spec, counted for coverage.
+const contract = useContract('take-control');
+const client = createTakeControlClient({ baseUrl, integrationKey, fetch: contract.fetch });
 const operations = new Map(listOperations('take-control').map((operation) => [operation.operationId, operation]));
 
 const john = { email: 'john.doe@example.com', name: 'John Doe', profile: 'admin', language: 'de', timezone: 'Europe/Lisbon' };
@@ -63,7 +66,7 @@ describe('operations, through the typed client against the mock', () => {
       integrationKey,
       fetch: (request) => {
         seen.push(request.clone());
-        return fetch(request);
+        return contract.fetch(request);
       },
     });
     expectData(await spy.createTechnician(john));
@@ -121,15 +124,18 @@ describe('every spec example is replayed against the mock', () => {
 });
 
 describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
+  // Each request sent here breaks the contract on purpose: the validator must see what the mock refuses.
   it('an empty email gets the 400 example from the mock', async () => {
-    const result = await client.createTechnician({ email: '', name: 'No Mail' });
+    const { result, requestViolations } = await contract.invalid(() => client.createTechnician({ email: '', name: 'No Mail' }));
     expect(result.error).toMatchObject({ kind: 'http', status: 400, message: 'Invalid request: Email must not be empty' });
     expect(result.response?.headers.get('sl-violations')).toContain('email');
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/email' }));
   });
 
   it('a missing email gets the 400 example', async () => {
-    const result = await client.createTechnician({ name: 'No Mail' } as never);
+    const { result, requestViolations } = await contract.invalid(() => client.createTechnician({ name: 'No Mail' } as never));
     expect(result.error).toMatchObject({ status: 400, message: 'Invalid request: Email must not be empty' });
+    expect(requestViolations).toContainEqual(expect.objectContaining({ field: '/email', message: "must have required property 'email'" }));
   });
 
   it('an empty bulk list is refused before anything is sent', async () => {
@@ -142,7 +148,10 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
   });
 
   it('a bulk list with an invalid email fails its batch with the 400, for each of its technicians', async () => {
-    const report = await client.createTechnicians([john, { email: '', name: 'No Mail' }]);
+    const { result: report, requestViolations } = await contract.invalid(() =>
+      client.createTechnicians([john, { email: '', name: 'No Mail' }]),
+    );
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/1/email' }));
     expect(report.created).toEqual([]);
     expect(report.failed.map((failure) => [failure.email, failure.reason])).toEqual([
       [john.email, 'Invalid request: Email must not be empty'],
@@ -152,27 +161,35 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
   });
 
   it('a wrong status value gets 400', async () => {
-    const result = await client.setTechnicianStatus('john.doe@example.com', 'paused' as never);
+    const { result, requestViolations } = await contract.invalid(() =>
+      client.setTechnicianStatus('john.doe@example.com', 'paused' as never),
+    );
     expect(result.error).toMatchObject({ kind: 'http', status: 400 });
     expect(result.response?.headers.get('sl-violations')).toContain('status');
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/status' }));
   });
 
   it('a techUsername that is not an email gets 400', async () => {
-    const result = await client.setTechnicianStatus('not-an-email', 'enabled');
+    const { result, requestViolations } = await contract.invalid(() => client.setTechnicianStatus('not-an-email', 'enabled'));
     expect(result.error).toMatchObject({ kind: 'http', status: 400 });
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'path', field: 'techUsername' }));
   });
 
   it("a malformed JSON body gets Prism's 400 invalid_json, as a typed error with its message", async () => {
-    const result = await toResult('createTechnician', [integrationKey], () =>
-      client.http.POST('/tech', { body: john, bodySerializer: () => '{"email": "john.doe@' }),
+    const { result, requestViolations } = await contract.invalid(() =>
+      toResult('createTechnician', [integrationKey], () =>
+        client.http.POST('/tech', { body: john, bodySerializer: () => '{"email": "john.doe@' }),
+      ),
     );
     expect(result.error).toMatchObject({ kind: 'http', status: 400, message: 'Invalid JSON' });
     expect(result.error?.body).toEqual({ error: { code: 'invalid_json', message: 'Invalid JSON' } });
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', message: 'is not valid JSON' }));
   });
 
   it('an unknown path gets 404', async () => {
-    const { response } = await client.http.GET('/tech/unknown/path' as never);
-    expect(response.status).toBe(404);
+    const { result, requestViolations } = await contract.invalid(() => client.http.GET('/tech/unknown/path' as never));
+    expect(result.response.status).toBe(404);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ operationId: '(none)', location: 'path' }));
   });
 
   it("a missing key gets the mock's 401 problem+json, as a typed error with its message", async () => {
@@ -181,12 +198,13 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
       integrationKey,
       fetch: (request) => {
         request.headers.delete('authorization');
-        return fetch(request);
+        return contract.fetch(request);
       },
     });
-    const result = await keyless.createTechnician(john);
+    const { result, requestViolations } = await contract.invalid(() => keyless.createTechnician(john));
     expect(result.error).toMatchObject({ kind: 'http', status: 401 });
     expect(result.error?.message).toMatch(/^Invalid security scheme used/);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'security', field: 'header Authorization' }));
   });
 
   it('an empty key is refused when the client is created', () => {
@@ -194,7 +212,7 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
   });
 
   it('an unreachable server gives a network error without the key', async () => {
-    const offline = createTakeControlClient({ baseUrl: 'http://127.0.0.1:9', integrationKey });
+    const offline = createTakeControlClient({ baseUrl: 'http://127.0.0.1:9', integrationKey, fetch: contract.fetch });
     const result = await offline.createTechnician(john);
     expect(result.error).toMatchObject({ kind: 'network', status: 0, operation: 'createTechnician' });
     expect(result.error?.message).toMatch(/ECONNREFUSED|fetch failed/);

@@ -1,12 +1,17 @@
 import { inject, describe, expect, it } from 'vitest';
 import { toResult } from '@techapi/client-core';
 import { listOperations } from '../../../tools/testing/spec.mjs';
-import { createTechnicienClient, type ApiResult, type Technicien } from './node.js';
+import { useContract } from '../../../tools/testing/vitest-contract.mjs';
+import { createTechnicienClient, undiciTransport, type ApiResult, type Technicien } from './node.js';
 
-// Contract tests against the Prism mock of the bundled spec, through the Node entry's client.
+// Contract tests against the Prism mock of the bundled spec, through the Node entry's client. Every
+// exchange (the GET with a body too) goes through the contract recorder: checked against the spec,
+// counted for coverage.
 const baseUrl = inject('mockUrl');
 const password = 'pw-contract-5e0c1b';
-const client = createTechnicienClient({ baseUrl, credentials: { login: 'tech', password } });
+const contract = useContract('technicien');
+const recorded = { fetch: contract.fetch, getWithBodyTransport: contract.wrapTransport(undiciTransport()) };
+const client = createTechnicienClient({ baseUrl, credentials: { login: 'tech', password }, ...recorded });
 const operations = new Map(listOperations('technicien').map((operation) => [operation.operationId, operation]));
 
 const vendorBody = requestExample('updateTechnicien') as Technicien;
@@ -83,15 +88,19 @@ describe('every documented status of every operation, as the client returns it',
 });
 
 describe('bad input: who refuses it, and the typed error the caller gets', () => {
+  // Each request here breaks the contract on purpose: the validator must see what the mock refuses.
   const tokenHeader = { 'X-AUTH-TOKEN': 'a-token' };
 
   it('the mock refuses an impossible dateFin (422, its validation message)', async () => {
     const query = { emails: 'tech1@example.com', codeExploitant: 'EXP01', dateFin: '2026-02-30' };
-    const result = await toResult('grantClientAccess', [], () =>
-      client.http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: tokenHeader }),
+    const { result, requestViolations } = await contract.invalid(() =>
+      toResult('grantClientAccess', [], () =>
+        client.http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: tokenHeader }),
+      ),
     );
     expect(result.error).toMatchObject({ kind: 'http', status: 422 });
     expect(result.error?.message).toMatch(/datefin/i); // Prism matches query names case-insensitively and reports them lower-cased
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'query', field: 'dateFin' }));
   });
 
   it('the client refuses it first, sending nothing', async () => {
@@ -100,15 +109,19 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
   });
 
   it('the mock refuses a non-numeric customerId (422)', async () => {
-    const result = await client.updateTechnicien('abc' as never, vendorBody);
+    const { result, requestViolations } = await contract.invalid(() => client.updateTechnicien('abc' as never, vendorBody));
     expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
     expect(result.error?.message).toMatch(/customerid/i);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'query', field: 'customerId' }));
   });
 
   it('the mock reads the GET body and refuses one that breaks the schema (422)', async () => {
-    const result = await client.updateTechnicien(1, { ...vendorBody, id: 'not-a-number' } as never);
+    const { result, requestViolations } = await contract.invalid(() =>
+      client.updateTechnicien(1, { ...vendorBody, id: 'not-a-number' } as never),
+    );
     expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
     expect(result.error?.message).toMatch(/body.*id|id.*integer/i);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/id' }));
   });
 
   it('the mock refuses a missing token with the spec\'s 401', async () => {
@@ -117,17 +130,19 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
       token: 'a-token',
       fetch: (request) => {
         request.headers.delete('x-auth-token');
-        return fetch(request);
+        return contract.fetch(request);
       },
     });
-    const result = await tokenless.grantClientAccess(grant);
+    const { result, requestViolations } = await contract.invalid(() => tokenless.grantClientAccess(grant));
     expect(result.error).toMatchObject({ kind: 'http', status: 401, operation: 'grantClientAccess' });
     expect(result.error?.body).toEqual(responseExamples('grantClientAccess', 401)[0]?.value);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'security', field: 'header X-AUTH-TOKEN' }));
   });
 
   it('the mock refuses a login without a password (422)', async () => {
-    const result = await client.authenticate('tech', undefined as never);
+    const { result, requestViolations } = await contract.invalid(() => client.authenticate('tech', undefined as never));
     expect(result.error).toMatchObject({ kind: 'http', operation: 'authenticate' });
     expect([400, 422]).toContain(result.error?.status);
+    expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/password' }));
   });
 });

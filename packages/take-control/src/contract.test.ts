@@ -1,0 +1,7 @@
+import { defineScenarioTests } from '../../../tools/testing/contract-suite.mjs';
+import driver from '../../../tools/testing/drivers/take-control.mjs';
+import * as takeControl from './index.js';
+
+// The spec's example requests, each through the real client, checked against the spec (request and
+// response) by the contract recorder; `npm run verify` sends the same ones to a real server.
+defineScenarioTests(driver, takeControl);

@@ -1,0 +1,7 @@
+import { defineFuzzTests } from '../../../tools/testing/contract-suite.mjs';
+import driver from '../../../tools/testing/drivers/take-control.mjs';
+import * as takeControl from './index.js';
+
+// Bodies and parameters built from the spec's schemas, valid and broken, through the real client
+// against the mock (seeded; FUZZ_RUNS=5000 for a longer search).
+defineFuzzTests(driver, takeControl);

@@ -1,0 +1,107 @@
+// @ts-check
+// The contract tests every API package runs against its mock, defined once over the spec and the API's
+// driver: the scenarios `npm run verify` sends to a real server, and (fuzz.mjs) property-based inputs.
+import fc from 'fast-check';
+import { describe, expect, inject, it } from 'vitest';
+import { FUZZ_RUNS, FUZZ_SEED, invalidRequestArbitrary, requestArbitrary } from './fuzz.mjs';
+import { documentedStatusKey } from './openapi-validator.mjs';
+import { callOperation, exampleScenarios } from './scenarios.mjs';
+import { useContract } from './vitest-contract.mjs';
+
+/** @typedef {import('./scenarios.mjs').Driver} Driver */
+
+/**
+ * The client of `driver.api`, built from the package's module `pkg`, talking to this project's mock
+ * through the contract recorder.
+ * @param {Driver} driver @param {unknown} pkg
+ */
+export function contractClient(driver, pkg) {
+  const contract = useContract(driver.api);
+  const client = driver.createClient(pkg, { baseUrl: inject('mockUrl'), fetch: contract.fetch, wrapTransport: contract.wrapTransport });
+  return { contract, client };
+}
+
+/** @param {Driver} driver @param {unknown} pkg */
+export function defineScenarioTests(driver, pkg) {
+  const { contract, client } = contractClient(driver, pkg);
+  describe('contract scenarios (what `npm run verify` sends to a real server), against the mock', () => {
+    it.each(exampleScenarios(driver.api))('$name gets a documented 2xx, without a violation', async ({ operationId, request }) => {
+      const outcome = await callOperation(driver, client, operationId, request);
+      expect(outcome.threw).toBeUndefined();
+      expect(outcome.error).toBeUndefined();
+      expect(contract.exchanges.length).toBeGreaterThan(0);
+      for (const exchange of contract.exchanges) {
+        expect(exchange).toMatchObject({ operationId, violations: [] });
+        expect(exchange.status).toBeGreaterThanOrEqual(200);
+        expect(exchange.status).toBeLessThan(300);
+      }
+    });
+  });
+}
+
+/**
+ * Property-based contract tests, per operation: valid requests built from the schemas get a documented
+ * 2xx without a violation; requests broken in one known way get a typed error (an HTTP 4xx the
+ * validator agrees with, or the client's own `invalid-input` refusal with nothing sent), never a throw
+ * or a hang. Seeded: a failure prints the seed and the shrunk counterexample to replay.
+ * @param {Driver} driver @param {unknown} pkg
+ */
+export function defineFuzzTests(driver, pkg) {
+  const { contract, client } = contractClient(driver, pkg);
+  const spec = contract.spec;
+  /** Generous beside Prism's ~1 ms, short beside the test's timeout: a hang is a typed `timeout`, which fails the property. */
+  const init = { timeoutMs: 5_000, retry: /** @type {const} */ (false) };
+  const parameters = { seed: FUZZ_SEED, numRuns: FUZZ_RUNS, endOnFailure: false };
+  const testTimeout = 30_000 + FUZZ_RUNS * 100;
+
+  describe(`fuzz (fast-check, seed ${FUZZ_SEED}, ${FUZZ_RUNS} runs per property; FUZZ_RUNS, FUZZ_SEED)`, () => {
+    for (const operation of contract.validator.operations) {
+      const { operationId } = operation;
+
+      it(`${operationId}: valid requests get a documented 2xx, without a violation`, { timeout: testTimeout }, async () => {
+        await fc.assert(
+          fc.asyncProperty(requestArbitrary(spec, operation), async (request) => {
+            const before = contract.exchanges.length;
+            const outcome = await callOperation(driver, client, operationId, request, init);
+            const exchanges = contract.exchanges.slice(before);
+            expect(outcome.threw).toBeUndefined();
+            expect(outcome.error).toBeUndefined();
+            expect(exchanges.length).toBeGreaterThan(0);
+            for (const exchange of exchanges) {
+              expect(exchange.violations).toEqual([]);
+              expect(documentedStatusKey(operation.operation.responses, exchange.status)).toMatch(/^2/);
+            }
+          }),
+          parameters,
+        );
+      });
+
+      const invalid = invalidRequestArbitrary(spec, operation);
+      if (!invalid) return;
+      it(`${operationId}: invalid requests get a typed 4xx error or a typed refusal, never a throw`, { timeout: testTimeout }, async () => {
+        await fc.assert(
+          fc.asyncProperty(invalid, async ({ request }) => {
+            const { result: outcome, exchanges, requestViolations } = await contract.invalid(() =>
+              callOperation(driver, client, operationId, request, init),
+            );
+            expect(outcome.threw).toBeUndefined();
+            const error = outcome.error;
+            expect(error).toMatchObject({ operation: operationId, message: expect.any(String) });
+            if (error?.kind === 'invalid-input') {
+              // The client refused it before sending: nothing went out.
+              expect(error.status).toBe(0);
+              expect(exchanges).toEqual([]);
+              return;
+            }
+            expect(error?.kind).toBe('http');
+            expect(error?.status).toBeGreaterThanOrEqual(400);
+            expect(error?.status).toBeLessThan(500);
+            // The validator agrees with the mock that the request broke the contract.
+            expect(requestViolations.length).toBeGreaterThan(0);
+          }),
+          parameters,
+        );
+      });
+    }
+  });
+}
