@@ -1,7 +1,8 @@
 // @ts-check
-// Starts and stops Prism mock servers. Prism runs from node_modules/.bin in a process group of its own
-// (detached), and is stopped by signalling the whole group: killing only a wrapper (as with `npx prism`)
-// would leave Prism's own child running and the port taken.
+// Starts and stops Prism: mock servers of a spec, and validation proxies in front of a real server.
+// Prism runs from node_modules/.bin in a process group of its own (detached), and is stopped by
+// signalling the whole group: killing only a wrapper (as with `npx prism`) would leave Prism's own child
+// running and the port taken.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -35,11 +36,29 @@ export async function freePort() {
  * @returns {Promise<MockServer>}
  */
 export async function startMock({ specFile, port = 0, host = '127.0.0.1', timeoutMs = 30_000 }) {
+  return startPrism(['mock', specFile], port, host, timeoutMs);
+}
+
+/**
+ * Prism's validation proxy on 127.0.0.1: each request is checked against `specFile`, forwarded to
+ * `target` (its base path kept: `https://host/rest` + `/tech`), and the response checked on its way
+ * back. With `errors` (the default), a violation becomes Prism's error response (422 for a request,
+ * 500 for a response, with the findings in `validation[]`); without, the `sl-violations` header lists them.
+ * Prism's proxy refuses a GET or HEAD with a body (501 PROXY_UNSUPPORTED_REQUEST_BODY, Prism issue #2259).
+ * @param {{ specFile: string, target: string, errors?: boolean, port?: number, host?: string, timeoutMs?: number }} options
+ * @returns {Promise<MockServer>}
+ */
+export async function startProxy({ specFile, target, errors = true, port = 0, host = '127.0.0.1', timeoutMs = 30_000 }) {
+  return startPrism(['proxy', specFile, target, ...(errors ? ['--errors'] : [])], port, host, timeoutMs);
+}
+
+/** @param {string[]} args  Prism's command and its arguments @param {number} port @param {string} host @param {number} timeoutMs */
+async function startPrism(args, port, host, timeoutMs) {
   const attempts = port === 0 ? 3 : 1;
   let lastError;
   for (let attempt = 0; attempt < attempts; attempt++) {
     try {
-      return await startOnce(specFile, port === 0 ? await freePort() : port, host, timeoutMs);
+      return await startOnce(args, port === 0 ? await freePort() : port, host, timeoutMs);
     } catch (error) {
       lastError = error; // most likely another process took the free port first: try another
     }
@@ -47,15 +66,15 @@ export async function startMock({ specFile, port = 0, host = '127.0.0.1', timeou
   throw lastError;
 }
 
-/** @param {string} specFile @param {number} port @param {string} host @param {number} timeoutMs */
-async function startOnce(specFile, port, host, timeoutMs) {
-  const child = spawn(prismBin, ['mock', specFile, '--host', host, '--port', String(port)], {
+/** @param {string[]} args @param {number} port @param {string} host @param {number} timeoutMs */
+async function startOnce(args, port, host, timeoutMs) {
+  const child = spawn(prismBin, [...args, '--host', host, '--port', String(port)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start Prism for ${specFile}`);
+  if (pid === undefined) throw new Error(`could not start Prism (${args.join(' ')})`);
   const exited = once(child, 'exit');
   let output = '';
   const url = `http://${host}:${port}`;
