@@ -10,24 +10,25 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export class ResponseBodyError extends Error {
   override name = 'ResponseBodyError';
-  readonly response: Response;
 
-  constructor(message: string, response: Response) {
+  constructor(
+    message: string,
+    readonly response: Response,
+  ) {
     super(message);
-    this.response = response;
   }
 }
 
-export function tooLarge(response: Response, size: number | undefined, maxBytes: number): ResponseBodyError {
-  const what = size === undefined ? 'more than' : `${size} bytes, more than`;
-  return new ResponseBodyError(`The response body is ${what} the ${maxBytes} bytes allowed (maxBodyBytes)`, response);
+/** The error for a body over the limit; `size` when the response declared it. */
+export function tooLarge(response: Response, maxBytes: number, size?: number): ResponseBodyError {
+  const what = size === undefined ? '' : `${size} bytes, `;
+  return new ResponseBodyError(`The response body is ${what}more than the ${maxBytes} bytes allowed (maxBodyBytes)`, response);
 }
 
 /** The declared length of a body, when the response states a usable one. */
 export function declaredLength(headers: Headers): number | undefined {
   const value = headers.get('content-length');
-  if (value === null || !/^\d+$/.test(value)) return undefined;
-  return Number(value);
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /**
@@ -38,59 +39,47 @@ export function declaredLength(headers: Headers): number | undefined {
  */
 export async function readBoundedText(response: Response, maxBytes: number): Promise<string> {
   const length = declaredLength(response.headers);
-  if (length !== undefined && length > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(response, length, maxBytes);
-  }
+  const body = response.body;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
+    if (length !== undefined && length > maxBytes) throw tooLarge(response, maxBytes, length);
     // A declared length within the limit bounds the read already (the HTTP parser stops there): let the
     // runtime's own reader do it, it is the fastest.
-    if (length !== undefined || BOUNDED in response || response.body === null) return await response.text();
-    return await readCounting(response.body, response, maxBytes);
-  } catch (cause) {
-    if (cause instanceof ResponseBodyError) throw cause;
-    const detail = cause instanceof Error ? describeCause(cause) : String(cause);
-    throw new ResponseBodyError(`The response body could not be read in full: ${detail}`, response);
-  }
-}
-
-async function readCounting(body: ReadableStream<Uint8Array>, response: Response, maxBytes: number): Promise<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(response, undefined, maxBytes);
+    if (length !== undefined || BOUNDED in response || !body) return await response.text();
+    reader = body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (let size = 0; ; ) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge(response, maxBytes);
+      text += decoder.decode(value, { stream: true });
     }
-    text += decoder.decode(value, { stream: true });
+  } catch (cause) {
+    // Stop the transfer: the connection closes rather than carry the rest of an unwanted body.
+    await (reader ?? body)?.cancel().catch(() => undefined);
+    if (cause instanceof ResponseBodyError) throw cause;
+    throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
   }
 }
 
 /**
- * Makes a response safe to hand to openapi-fetch, which reads error bodies in full: a body declared
- * larger than allowed is refused, and an error body (rare, so its cost does not matter) is read here,
- * bounded, so that a huge or broken one becomes a {@link ResponseBodyError} that still knows the status.
- * A 2xx body with no declared length is left for the client's own bounded read.
+ * Makes a response safe to hand to openapi-fetch, which reads error bodies in full: a 2xx declared within
+ * the limit (the common case) goes through untouched; one declared over it is refused; an error body (rare,
+ * so its cost does not matter) is read here, bounded, so that a huge or broken one becomes a
+ * {@link ResponseBodyError} that still knows the status. A 2xx with no declared length is left for the
+ * client's own bounded read.
  */
 export async function boundResponse(response: Response, maxBytes: number): Promise<Response> {
-  if (response.body === null) return response;
-  const length = declaredLength(response.headers);
-  if (length !== undefined && length > maxBytes) {
-    await response.body.cancel().catch(() => undefined);
-    throw tooLarge(response, length, maxBytes);
-  }
-  if (response.ok || BOUNDED in response) return response;
-  const text = await readBoundedText(response, maxBytes);
-  return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  if (BOUNDED in response || (response.ok && (declaredLength(response.headers) ?? 0) <= maxBytes)) return response;
+  // Not a 2xx, or one over the limit (which this read refuses before reading).
+  return new Response(await readBoundedText(response, maxBytes), response);
 }
 
 /** An error's message with its cause's, since fetch hides the useful part (ECONNREFUSED, "other side closed") in `cause`. */
-export function describeCause(error: Error): string {
+export function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
   const inner = error.cause instanceof Error ? error.cause.message : '';
   return inner && !error.message.includes(inner) ? `${error.message} (${inner})` : error.message;
 }

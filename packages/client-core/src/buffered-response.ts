@@ -5,23 +5,25 @@ const decoder = new TextDecoder();
 /**
  * A Response whose body is already in memory (read, bounded, by a transport). A WHATWG Response wraps any
  * body in a web stream, which on undici's fast path costs about as much as the HTTP exchange itself; this
- * one serves `text()`, `json()`, `arrayBuffer()` and `blob()` from the bytes, once, as a Response would, and
- * builds a stream only for whoever reads `body`.
+ * one serves `text()`, `json()`, `arrayBuffer()`, `bytes()` and `blob()` from the bytes, once, as a Response
+ * would. Its `body` is null: read it through those methods.
  */
 export class BufferedResponse extends Response {
   readonly [BOUNDED] = true;
   readonly #bytes: Uint8Array<ArrayBuffer>;
   #used = false;
-  #stream: ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, init: ResponseInit) {
     super(null, init);
     this.#bytes = bytes;
   }
 
-  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    this.#stream ??= new Response(this.#bytes).body;
-    return this.#stream;
+  /**
+   * Null: the bytes are served by the reading methods. (openapi-fetch reads `body` on every call the
+   * runtime makes, and a stream built for it would cost more than the whole exchange.)
+   */
+  override get body(): null {
+    return null;
   }
 
   override get bodyUsed(): boolean {

@@ -50,13 +50,17 @@ export function redact(text: string, secrets: readonly string[]): string {
 
 /** A parsed body with every secret replaced, for bodies a server may have echoed a header into. */
 export function redactBody(body: unknown, secrets: readonly string[]): unknown {
-  if (body === undefined || secrets.every((secret) => !secret || !JSON.stringify(body).includes(secret))) return body;
-  if (typeof body === 'string') return redact(body, secrets);
-  if (Array.isArray(body)) return body.map((item) => redactBody(item, secrets));
-  if (isRecord(body)) {
-    return Object.fromEntries(Object.entries(body).map(([key, value]) => [redact(key, secrets), redactBody(value, secrets)]));
+  if (body === undefined) return body;
+  const json = JSON.stringify(body);
+  // A secret appears in the JSON text either as is or, when it holds quotes or backslashes, escaped.
+  const forms = secrets.flatMap((secret) => (typeof secret === 'string' ? [secret, JSON.stringify(secret).slice(1, -1)] : []));
+  const safe = redact(json, forms);
+  if (safe === json) return body;
+  try {
+    return JSON.parse(safe);
+  } catch {
+    return safe; // the secret matched across the JSON's own punctuation: keep the redacted text
   }
-  return body;
 }
 
 /**

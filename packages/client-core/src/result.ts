@@ -84,7 +84,7 @@ export function transportError<Status extends number>(
   secrets: readonly string[],
   lead = LEADS[kind],
 ): ApiError<Status> {
-  const detail = cause instanceof Error ? describeCause(cause) : cause === undefined ? '' : String(cause);
+  const detail = cause === undefined ? '' : describeCause(cause);
   return {
     kind,
     operation,

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, boundResponse, declaredLength, readBoundedText } from './body.js';
+import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, boundResponse, readBoundedText } from './body.js';
 import type { ApiError } from './errors.js';
 import { bodyErrorResult, httpErrorResult, transportError, type ApiResult, type FetchOutcome } from './result.js';
 import {
@@ -93,16 +93,14 @@ interface Attempted<Data, Status extends number> {
 export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
   const transport: Transport =
     options.transport ?? (options.fetch ? { Request: globalThis.Request, fetch: options.fetch } : fetchTransport());
+  const newAbortController = transport.abortController ?? (() => new AbortController());
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sendOptions = { maxBodyBytes };
 
   const wire = {
     Request: transport.Request,
     async fetch(request: Request): Promise<Response> {
-      const response = await transport.fetch(request, sendOptions);
-      // The common case costs one header read: a 2xx within the limit goes through untouched.
-      if (response.ok && (declaredLength(response.headers) ?? 0) <= maxBodyBytes) return response;
-      return boundResponse(response, maxBodyBytes);
+      return boundResponse(await transport.fetch(request, sendOptions), maxBodyBytes);
     },
   };
 
@@ -120,7 +118,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
     if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
       // One controller for both the timeout and the caller's signal; both listeners go in `finally`,
       // so no timer outlives the call (AbortSignal.timeout's would, until it fires).
-      const controller = new AbortController();
+      const controller = newAbortController();
       timer = setTimeout(() => {
         timedOut = true;
         controller.abort(new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError'));

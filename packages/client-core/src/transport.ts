@@ -11,6 +11,13 @@ export interface Transport {
    * past `options.maxBodyBytes` (throwing a `ResponseBodyError`); the client bounds what it reads anyway.
    */
   fetch: (request: Request, options?: SendOptions) => Promise<Response>;
+  /**
+   * Makes the controller that cancels a request (its timeout, the caller's signal); default
+   * `new AbortController()`. A transport whose sender needs only `aborted`, `reason` and
+   * `add`/`removeEventListener` can supply a lighter one: on Node 20 an AbortController costs a tenth of
+   * an undici call.
+   */
+  abortController?: () => AbortController;
 }
 
 /** What a client tells its transport about each request. */

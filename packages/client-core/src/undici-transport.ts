@@ -1,10 +1,27 @@
 import { Buffer } from 'node:buffer';
 import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, declaredLength, describeCause, tooLarge } from './body.js';
 import { BufferedResponse } from './buffered-response.js';
+import { lightAbortController } from './light-abort.js';
 import { WireRequest, WireRequestClass, type Transport } from './transport.js';
 
 type Undici = typeof import('undici');
-let undici: Promise<Undici> | undefined;
+interface Loaded {
+  request: Undici['request'];
+  dispatcher: InstanceType<Undici['Agent']>;
+}
+/** undici's `request()` and an Agent of its own, loaded on the first call (then read without an await). */
+let loaded: Loaded | undefined;
+let loading: Promise<Loaded> | undefined;
+
+/**
+ * The dispatcher is the npm package's own Agent, never the global one: whichever undici loads first (Node's
+ * bundled copy does, as soon as anything touches Headers or fetch) installs the global dispatcher, and
+ * this transport should not depend on which one that was.
+ */
+function loadUndici(): Promise<Loaded> {
+  loading ??= import('undici').then(({ request, Agent }) => (loaded = { request, dispatcher: new Agent() }));
+  return loading;
+}
 
 /**
  * A Node transport on undici's `request()`: it sends a GET with a body (which WHATWG fetch refuses) and
@@ -15,22 +32,24 @@ let undici: Promise<Undici> | undefined;
 export function undiciTransport(): Transport {
   return {
     Request: WireRequestClass,
+    abortController: lightAbortController,
     async fetch(request, options) {
       const maxBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       const wire = request as unknown as WireRequest;
-      undici ??= import('undici');
-      const { request: send } = await undici;
+      const { request: send, dispatcher } = loaded ?? (await loadUndici());
       const response = await send(wire.url, {
         method: wire.method as 'GET',
-        headers: Object.fromEntries(wire.headers),
+        headers: wire.headers, // undici takes any iterable of pairs
         body: wire.body,
         signal: wire.signal,
+        dispatcher,
       });
       const status = response.statusCode;
       const headers = new Headers();
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined) continue;
-        for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+      for (const name in response.headers) {
+        const value = response.headers[name];
+        if (typeof value === 'string') headers.append(name, value);
+        else if (value) for (const item of value) headers.append(name, item);
       }
       if (wire.method === 'HEAD' || [101, 204, 205, 304].includes(status)) {
         await response.body.dump();
@@ -39,7 +58,7 @@ export function undiciTransport(): Transport {
       const stated = declaredLength(headers);
       if (stated !== undefined && stated > maxBytes) {
         response.body.destroy();
-        throw tooLarge(new Response(null, { status, headers }), stated, maxBytes);
+        throw tooLarge(new Response(null, { status, headers }), maxBytes, stated);
       }
       try {
         // A declared length within the limit bounds the read already: undici's own reader is the fastest.
@@ -49,8 +68,7 @@ export function undiciTransport(): Transport {
       } catch (cause) {
         // An abort is the caller's or the timeout's, not the body's fault: let the client classify it.
         if (cause instanceof ResponseBodyError || wire.signal?.aborted) throw cause;
-        const detail = cause instanceof Error ? describeCause(cause) : String(cause);
-        throw new ResponseBodyError(`The response body could not be read in full: ${detail}`, new Response(null, { status, headers }));
+        throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, new Response(null, { status, headers }));
       }
     },
   };
@@ -68,7 +86,7 @@ async function readCounting(
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      throw tooLarge(new Response(null, { status, headers }), undefined, maxBytes);
+      throw tooLarge(new Response(null, { status, headers }), maxBytes);
     }
     chunks.push(chunk);
   }
