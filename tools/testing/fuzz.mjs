@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { deref } from './spec.mjs';
 
 /** Runs per property (each operation has a valid and an invalid property). */
-export const FUZZ_RUNS = positiveInteger(process.env.FUZZ_RUNS, 100);
+export const FUZZ_RUNS = positiveInteger(process.env.FUZZ_RUNS, 150);
 export const FUZZ_SEED = positiveInteger(process.env.FUZZ_SEED, 20250423);
 
 /** @param {string | undefined} text @param {number} fallback */

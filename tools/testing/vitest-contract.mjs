@@ -13,7 +13,8 @@ import { formatViolation } from './openapi-validator.mjs';
  * @typedef {import('./contract.mjs').Exchange} Exchange
  * @typedef {import('./openapi-validator.mjs').Violation} Violation
  *
- * @typedef {object} ContractMeta  what a test's meta carries for tools/vitest/contract-coverage-reporter.mjs
+ * @typedef {object} ContractMeta  what a test's meta carries (`meta.contracts`, one per recorder that saw an
+ *   exchange) for tools/vitest/contract-coverage-reporter.mjs
  * @property {string} api
  * @property {Record<string, number>} pairs  `<operationId> <status>` → how many exchanges
  * @property {number[]} seeds  indexes of the vendor page's examples replayed
@@ -31,7 +32,11 @@ export function useContract(apiName) {
 
   afterEach((context) => {
     const exchanges = contract.drain();
-    /** @type {Record<string, unknown>} */ (context.task.meta).contract = summarize(apiName, exchanges);
+    if (exchanges.length > 0) {
+      // A list: a file may hold several recorders, each with this hook.
+      const meta = /** @type {{ contracts?: ContractMeta[] }} */ (context.task.meta);
+      (meta.contracts ??= []).push(summarize(apiName, exchanges));
+    }
     const broken = exchanges.filter((exchange) => !exchange.invalidOnPurpose && exchange.violations.length > 0);
     if (broken.length > 0) {
       const lines = broken.flatMap((exchange) => [

@@ -52,12 +52,12 @@ export default class ContractCoverageReporter {
     const seen = new Map();
     for (const testModule of testModules) {
       for (const test of testModule.children.allTests()) {
-        const meta = /** @type {{ contract?: ContractMeta }} */ (test.meta()).contract;
-        if (!meta) continue;
-        const api = seen.get(meta.api) ?? { pairs: new Map(), seeds: new Set() };
-        for (const [pair, count] of Object.entries(meta.pairs)) api.pairs.set(pair, (api.pairs.get(pair) ?? 0) + count);
-        meta.seeds.forEach((seed) => api.seeds.add(seed));
-        seen.set(meta.api, api);
+        for (const meta of /** @type {{ contracts?: ContractMeta[] }} */ (test.meta()).contracts ?? []) {
+          const api = seen.get(meta.api) ?? { pairs: new Map(), seeds: new Set() };
+          for (const [pair, count] of Object.entries(meta.pairs)) api.pairs.set(pair, (api.pairs.get(pair) ?? 0) + count);
+          meta.seeds.forEach((seed) => api.seeds.add(seed));
+          seen.set(meta.api, api);
+        }
       }
     }
     const ranApis = new Set(testModules.map((testModule) => testModule.project.name));

@@ -17,7 +17,7 @@ const allSeeds = seedJsonExamples(api).map((_seed, index) => index);
 
 /** A finished test module of project `api` whose one passing test carries `meta`. @param {unknown} meta */
 function moduleWith(meta) {
-  const test = { meta: () => ({ contract: meta }), result: () => ({ state: 'passed' }) };
+  const test = { meta: () => ({ contracts: [meta] }), result: () => ({ state: 'passed' }) };
   return /** @type {any} */ ({ project: { name: api }, state: () => 'passed', children: { allTests: () => [test] } });
 }
 

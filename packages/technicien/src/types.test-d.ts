@@ -1,7 +1,7 @@
 // Type-level contract tests (vitest typecheck): what the spec forbids does not compile, and what the
 // client returns has the spec's types. Nothing here runs; `tsc` judges it.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ApiError, AuthenticationResult, Technicien, TechnicienClient, components, operations } from './index.js';
+import type { ApiError, AuthenticationResult, Credentials, Technicien, TechnicienClient, components, operations } from './index.js';
 
 declare const client: TechnicienClient;
 declare const technicien: Technicien;
@@ -36,20 +36,31 @@ describe('requests: what the spec forbids does not compile', () => {
   it('the typed http client wants the documented query types', () => {
     const query = { emails: 'tech1@example.com', codeExploitant: 'EXP01', dateFin: '2026-12-31' };
     void client.http.POST('/restapi/technicien/grant-client-access', { params: { query } });
+    // @ts-expect-error `emails` is required in the query
+    void client.http.POST('/restapi/technicien/grant-client-access', { params: { query: { codeExploitant: 'EXP01', dateFin: '2026-12-31' } } });
+    // @ts-expect-error `codeExploitant` is required in the query
+    void client.http.POST('/restapi/technicien/grant-client-access', { params: { query: { emails: 'a@example.com', dateFin: '2026-12-31' } } });
     // @ts-expect-error `dateFin` is required in the query
     void client.http.POST('/restapi/technicien/grant-client-access', { params: { query: { emails: 'a@example.com', codeExploitant: 'EXP01' } } });
     // @ts-expect-error `customerId` is a number
     void client.http.GET('/restapi/technicien/update', { params: { query: { customerId: 'abc' } }, body: technicien });
     // @ts-expect-error the login body needs a password
     void client.http.POST('/restapi/auth/authenticate2', { body: { login: 'me' } });
+    // @ts-expect-error the login body needs a login
+    void client.http.POST('/restapi/auth/authenticate2', { body: { password: 'secret' } });
+    expectTypeOf<Credentials>().toEqualTypeOf<{ login: string; password: string }>();
   });
 });
 
 describe('responses: the client returns the spec types', () => {
   it('authenticate resolves with the 200 body: the token is a string', () => {
     expectTypeOf<DataOf<typeof client.authenticate>>().toEqualTypeOf<JsonBody<operations['authenticate']['responses'][200]>>();
-    expectTypeOf<AuthenticationResult['token']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<AuthenticationResult['passwordExpirationRemainingDays']>().toEqualTypeOf<number | undefined>();
+    // The vendor marks no field required: each is optional, with the type of the vendor's example.
+    expectTypeOf<AuthenticationResult>().toEqualTypeOf<{
+      additionalAccountData?: { [key: string]: unknown };
+      passwordExpirationRemainingDays?: number;
+      token?: string;
+    }>();
   });
 
   it('updateTechnicien resolves with a Technicien, the shape of its body', () => {
@@ -61,5 +72,6 @@ describe('responses: the client returns the spec types', () => {
   it("errors carry the operation's documented statuses (0: no response)", () => {
     expectTypeOf<ErrorOf<typeof client.updateTechnicien>>().toEqualTypeOf<ApiError<401 | 403 | 404>>();
     expectTypeOf<ErrorOf<typeof client.grantClientAccess>['status']>().toEqualTypeOf<401 | 403 | 404 | 0>();
+    expectTypeOf<ErrorOf<typeof client.authenticate>['status']>().toEqualTypeOf<401 | 403 | 404 | 0>();
   });
 });
