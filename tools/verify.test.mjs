@@ -105,16 +105,20 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
     }
   });
 
-  it.concurrent('passes a technicien server that honours the contract', { timeout: 60_000 }, async () => {
+  it.concurrent('passes a technicien server that honours the contract, logging in with the given credentials', { timeout: 60_000 }, async () => {
     const honest = await server((request, path) => {
       if (path === '/restapi/auth/authenticate2') return [200, { additionalAccountData: {}, passwordExpirationRemainingDays: 30, token: 'a-token' }];
       if (path === '/restapi/technicien/grant-client-access') return [200, undefined];
       return [200, JSON.parse(request.body)];
     });
     try {
-      const { code, stdout } = await verify(['--api', 'technicien', '--target', honest.target, '--key', key]);
+      const password = 'verify-password-51f0';
+      const { code, stdout } = await verify(['--api', 'technicien', '--target', honest.target, '--key', key, '--login', 'me', '--password', password]);
       expect(stdout).toContain('3 scenarios, 3 exchanges: 0 violations.');
       expect(code).toBe(0);
+      const login = honest.received.find((request) => request.url.pathname.endsWith('/authenticate2'));
+      expect(JSON.parse(login?.body ?? '{}')).toEqual({ login: 'me', password });
+      expect(stdout).not.toContain(password);
     } finally {
       await honest.close();
     }

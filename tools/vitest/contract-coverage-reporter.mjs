@@ -102,7 +102,7 @@ export function coverageOf(apiName, seen) {
   const rows = operations.map((operation) => {
     const cells = statuses.map((status) => {
       if (!(status in (operation.operation.responses ?? {}))) return '·'.padStart(7);
-      const count = countFor(seen.pairs, operation.operationId, status);
+      const count = countFor(seen.pairs, operation.operationId, status, Object.keys(operation.operation.responses));
       if (count === 0) missing.push(`${apiName} ${operation.operationId} ${status}: no contract test exercised it`);
       return (count === 0 ? '0 ✗' : String(count)).padStart(7);
     });
@@ -127,13 +127,19 @@ export function coverageOf(apiName, seen) {
   };
 }
 
-/** Exchanges of `operationId` counted for a documented status key (`200`, or a range such as `4XX`). @param {Map<string, number>} pairs @param {string} operationId @param {string} status */
-function countFor(pairs, operationId, status) {
+/**
+ * Exchanges of `operationId` counted for a documented status key: `200`, a range such as `4XX` (its
+ * statuses not documented on their own), or `default` (any status no other key documents).
+ * @param {Map<string, number>} pairs @param {string} operationId @param {string} status @param {string[]} documented
+ */
+function countFor(pairs, operationId, status, documented) {
   let count = 0;
   for (const [pair, n] of pairs) {
     const [id, code] = pair.split(' ');
     if (id !== operationId || code === undefined) continue;
-    if (code === status || (/^\dXX$/.test(status) && code[0] === status[0])) count += n;
+    const rangeKey = `${code[0]}XX`;
+    const key = documented.includes(code) ? code : documented.includes(rangeKey) ? rangeKey : 'default';
+    if (key === status) count += n;
   }
   return count;
 }
