@@ -161,6 +161,11 @@ export function createSpecValidator(spec) {
         if (parameter.required) violations.push({ ...where, field: parameter.name, message: 'is required' });
         continue;
       }
+      if (raw === '' && parameter.in === 'query' && !parameter.allowEmptyValue) {
+        // OpenAPI: an empty query value is allowed only with `allowEmptyValue` (Prism agrees).
+        violations.push({ ...where, field: parameter.name, message: 'is empty, and the parameter does not allow an empty value' });
+        continue;
+      }
       const schema = parameter.schema ?? {};
       violations.push(...check(schema, coerce(spec, schema, raw), where, parameter.name));
     }

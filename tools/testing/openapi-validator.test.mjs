@@ -51,6 +51,12 @@ describe('requests', () => {
     expect(violations).toEqual([]);
   });
 
+  it('an empty query value is refused unless the parameter allows one (OpenAPI allowEmptyValue)', () => {
+    expect(request('PUT', 'http://h/items/a@example.com?limit=', json, { name: 'n' }).violations.map(formatViolation)).toEqual([
+      'updateItem request query limit: is empty, and the parameter does not allow an empty value',
+    ]);
+  });
+
   it('a literal path wins over a template that also matches', () => {
     expect(request('GET', 'http://h/items/all', {}).operation?.operationId).toBe('listItems');
   });
