@@ -4,6 +4,8 @@ type Checked = { value: string; error?: undefined } | { value?: undefined; error
 
 /** The API takes several addresses in one parameter, separated by `;`. */
 export function joinEmails(emails: readonly string[]): Checked {
+  // JS callers can pass anything: refuse it with a typed error rather than a TypeError.
+  if (!Array.isArray(emails)) return { error: 'emails: give a list of e-mail addresses' };
   if (emails.length === 0) return { error: 'emails: give at least one e-mail address' };
   for (const [index, email] of emails.entries()) {
     if (email.trim() === '') return { error: `emails[${index}] is empty` };
