@@ -1,15 +1,2 @@
-import { defineConfig } from 'tsup';
-
-// ESM and CJS files with their declarations, for the portable entry and the Node one; the shared client
-// runtime is bundled in, so the runtime dependencies stay openapi-fetch and (Node entry) undici.
-export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: { resolve: true },
-  noExternal: [/^@techapi\/client-core/],
-  target: 'node20',
-  platform: 'neutral',
-  clean: true,
-  sourcemap: false,
-  treeshake: true,
-});
+// One build for every client package: see tools/tsup-package.mjs.
+export { default } from '../../tools/tsup-package.mjs';
