@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listApis, repoRoot } from './apis.mjs';
 import { pack } from './lint-package.mjs';
-import { startMock } from './mock-server.mjs';
+import { mockUrl } from './testing/mock-url.mjs';
 import { listOperations } from './testing/spec.mjs';
 
 const execFileAsync = promisify(execFile);
@@ -89,15 +89,10 @@ async function run(file, args, options) {
 
 describe('the packages as a consumer installs them', () => {
   const project = mkdtempSync(join(tmpdir(), 'consumer-'));
-  /** @type {Map<string, import('./mock-server.mjs').MockServer>} */
-  const mocks = new Map();
   /** @type {Map<string, unknown>} the 200 example each call should get back */
   const expected = new Map();
 
   beforeAll(async () => {
-    const mocksStarted = Promise.all(
-      apis.map(async ({ api }) => mocks.set(api.name, await startMock({ specFile: api.bundledYaml }))),
-    );
     const tarballs = [];
     for (const { api, packageName } of apis) {
       const consumer = consumerCalls[api.name];
@@ -131,11 +126,9 @@ describe('the packages as a consumer installs them', () => {
     // The dependencies come from npm's cache (filled by the repo's own install); the registry only if missing.
     const install = await run('npm', ['install', ...tarballs, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
     if (install.code !== 0) throw new Error(`npm install of the tarballs failed:\n${install.stderr}`);
-    await mocksStarted;
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...mocks.values()].map((mock) => mock.stop()));
     rmSync(project, { recursive: true, force: true });
   });
 
@@ -168,7 +161,7 @@ describe('the packages as a consumer installs them', () => {
     test.each(['mjs', 'cjs'])('a call from the compiled .%s program gets the mock’s answer', async (extension) => {
       const program = join(project, 'out', `${name}.${extension}`);
       expect(existsSync(program), `${program} (compiled by the node16 test)`).toBe(true);
-      const env = { ...process.env, MOCK_URL: mocks.get(name)?.url };
+      const env = { ...process.env, MOCK_URL: mockUrl(name) };
       const result = await run(process.execPath, [program], { cwd: project, env });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);

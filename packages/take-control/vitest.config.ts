@@ -6,6 +6,5 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     // Type-level contract tests (*.test-d.ts): checked by tsc, reported as tests.
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-    globalSetup: ['../../tools/vitest/prism-global-setup.mjs'],
   },
 });

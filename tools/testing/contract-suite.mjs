@@ -2,7 +2,8 @@
 // The contract tests every API package runs against its mock, defined once over the spec and the API's
 // driver: the scenarios `npm run verify` sends to a real server, and (fuzz.mjs) property-based inputs.
 import fc from 'fast-check';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mockUrl } from './mock-url.mjs';
 import { FUZZ_RUNS, FUZZ_SEED, invalidRequestArbitrary, requestArbitrary } from './fuzz.mjs';
 import { documentedStatusKey } from './openapi-validator.mjs';
 import { callOperation, exampleScenarios } from './scenarios.mjs';
@@ -17,7 +18,7 @@ import { useContract } from './vitest-contract.mjs';
  */
 export function contractClient(driver, pkg) {
   const contract = useContract(driver.api);
-  const client = driver.createClient(pkg, { baseUrl: inject('mockUrl'), fetch: contract.fetch, wrapTransport: contract.wrapTransport });
+  const client = driver.createClient(pkg, { baseUrl: mockUrl(driver.api), fetch: contract.fetch, wrapTransport: contract.wrapTransport });
   return { contract, client };
 }
 

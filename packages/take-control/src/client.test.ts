@@ -1,10 +1,11 @@
-import { inject, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mockUrl } from '../../../tools/testing/mock-url.mjs';
 import { toResult } from '@techapi/client-core';
 import { listOperations } from '../../../tools/testing/spec.mjs';
 import { useContract } from '../../../tools/testing/vitest-contract.mjs';
 import { createTakeControlClient, type ApiError, type ApiResult, type BulkCreateReport } from './index.js';
 
-const baseUrl = inject('mockUrl');
+const baseUrl = mockUrl('take-control');
 const integrationKey = 'tc-test-key-3f9a2c71e4b8';
 // Every exchange goes through the contract recorder: checked against the spec, counted for coverage.
 const contract = useContract('take-control');

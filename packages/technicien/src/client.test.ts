@@ -1,4 +1,5 @@
-import { inject, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mockUrl } from '../../../tools/testing/mock-url.mjs';
 import { toResult } from '@techapi/client-core';
 import { listOperations } from '../../../tools/testing/spec.mjs';
 import { useContract } from '../../../tools/testing/vitest-contract.mjs';
@@ -7,7 +8,7 @@ import { createTechnicienClient, undiciTransport, type ApiResult, type Technicie
 // Contract tests against the Prism mock of the bundled spec, through the Node entry's client. Every
 // exchange (the GET with a body too) goes through the contract recorder: checked against the spec,
 // counted for coverage.
-const baseUrl = inject('mockUrl');
+const baseUrl = mockUrl('technicien');
 const password = 'pw-contract-5e0c1b';
 const contract = useContract('technicien');
 const recorded = { fetch: contract.fetch, getWithBodyTransport: contract.wrapTransport(undiciTransport()) };
