@@ -7,6 +7,7 @@ import { mockUrl } from './mock-url.mjs';
 import { FUZZ_RUNS, FUZZ_SEED, invalidRequestArbitrary, requestArbitrary } from './fuzz.mjs';
 import { documentedStatusKey } from './openapi-validator.mjs';
 import { callOperation, exampleScenarios } from './scenarios.mjs';
+import { listOperations } from './spec.mjs';
 import { useContract } from './vitest-contract.mjs';
 
 /** @typedef {import('./scenarios.mjs').Driver} Driver */
@@ -25,8 +26,9 @@ export function contractClient(driver, pkg) {
 /** @param {Driver} driver @param {unknown} pkg */
 export function defineScenarioTests(driver, pkg) {
   const { contract, client } = contractClient(driver, pkg);
+  const operations = new Map(listOperations(driver.api).map((operation) => [operation.operationId, operation]));
   describe('contract scenarios (what `npm run verify` sends to a real server), against the mock', () => {
-    it.each(exampleScenarios(driver.api))('$name gets a documented 2xx, without a violation', async ({ operationId, request }) => {
+    it.each(exampleScenarios(driver.api))('$name gets a documented 2xx and its example, without a violation', async ({ operationId, request }) => {
       const outcome = await callOperation(driver, client, operationId, request);
       expect(outcome.threw).toBeUndefined();
       expect(outcome.error).toBeUndefined();
@@ -36,6 +38,52 @@ export function defineScenarioTests(driver, pkg) {
         expect(exchange.status).toBeGreaterThanOrEqual(200);
         expect(exchange.status).toBeLessThan(300);
       }
+      const example = operations.get(operationId)?.responseExamples.get(contract.exchanges[0]?.status ?? 0)?.[0];
+      if (example && !driver.reports?.includes(operationId)) expect(outcome.data).toEqual(example.value);
+    });
+  });
+}
+
+/**
+ * Every documented status of every operation, asked of the mock with `Prefer: code=…, example=…` and
+ * returned by the client as the spec says: a 2xx as data equal to its example, any other status as a
+ * typed `http` error whose body is the example and whose message is the server's. A response the vendor
+ * documents without a body is asked for by its status alone. The credential never shows in an error.
+ * @param {Driver} driver @param {unknown} pkg
+ */
+export function defineDocumentedStatusTests(driver, pkg) {
+  const contract = useContract(driver.api);
+  const key = `${driver.api}-status-credential-7c1e9a`;
+  const client = driver.createClient(pkg, { baseUrl: mockUrl(driver.api), key, fetch: contract.fetch, wrapTransport: contract.wrapTransport });
+  /** @type {Map<string, import('./scenarios.mjs').SpecRequest>} the first valid request of each operation */
+  const requests = new Map();
+  for (const scenario of exampleScenarios(driver.api)) if (!requests.has(scenario.operationId)) requests.set(scenario.operationId, scenario.request);
+  const cases = listOperations(driver.api).flatMap(({ operationId, responseExamples }) =>
+    [...responseExamples.entries()].flatMap(([status, examples]) =>
+      (examples.length > 0 ? examples : [undefined]).map((example) => ({ operationId, status, example })),
+    ),
+  );
+
+  describe('every documented status of every operation, as the client returns it', () => {
+    it.each(cases)('$operationId $status ("$example.name")', async ({ operationId, status, example }) => {
+      const prefer = example ? `code=${status}, example=${example.name}` : `code=${status}`;
+      // The mock answers every retry alike: one attempt is enough to see the answer.
+      const request = requests.get(operationId) ?? { path: {}, query: {} };
+      const outcome = await callOperation(driver, client, operationId, request, { headers: { Prefer: prefer }, retry: false });
+      expect(outcome.threw).toBeUndefined();
+      expect(contract.exchanges.map((exchange) => exchange.status)).toEqual([status]);
+      if (status < 300) {
+        expect(outcome.error).toBeUndefined();
+        if (example && !driver.reports?.includes(operationId)) expect(outcome.data).toEqual(example.value);
+        return;
+      }
+      const body = /** @type {any} */ (example?.value);
+      expect(outcome.data).toBeUndefined();
+      expect(outcome.error).toMatchObject({ kind: 'http', status, operation: operationId });
+      expect(outcome.error?.body).toEqual(body);
+      if (typeof body?.message === 'string') expect(outcome.error?.message).toBe(body.message);
+      else expect(outcome.error?.message).not.toBe('');
+      expect(JSON.stringify(outcome.error)).not.toContain(key);
     });
   });
 }

@@ -5,9 +5,8 @@
 // Every finding is a Violation naming the operation, the part of the message and the field.
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { deref } from './spec.mjs';
+import { deref, specOperations } from './spec.mjs';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 /** Where the spec's component schemas live for Ajv; every `#/components/schemas/X` ref is rewritten to it. */
 const COMPONENTS_ID = 'https://contract.invalid/components.json';
 /** OpenAPI's own schema keywords beside JSON Schema's: annotations, nothing to enforce. */
@@ -271,34 +270,15 @@ export function createSpecValidator(spec) {
 /** @param {any} spec @returns {SpecOperation[]} concrete paths first, so `/tech/bulk` wins over `/tech/{techUsername}` */
 export function listSpecOperations(spec) {
   /** @type {SpecOperation[]} */
-  const operations = [];
-  for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (!operation) continue;
-      /** @type {Map<string, any>} */
-      const parameters = new Map();
-      for (const ref of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
-        const parameter = deref(spec, ref);
-        parameters.set(`${parameter.in}:${parameter.name}`, parameter);
-      }
-      const pathParameterNames = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => /** @type {string} */ (match[1]));
-      const source = path
-        .split(/\{[^}]+\}/)
-        .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
-        .join('([^/]+)');
-      operations.push({
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        path,
-        operation,
-        parameters: [...parameters.values()],
-        // Any prefix: a server's base path (`/ocean`, `/rest`) comes before the spec's paths.
-        pattern: new RegExp(`${source}/?$`),
-        pathParameterNames,
-      });
-    }
-  }
+  const operations = specOperations(spec).map((operation) => {
+    const pathParameterNames = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((match) => /** @type {string} */ (match[1]));
+    const source = operation.path
+      .split(/\{[^}]+\}/)
+      .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+      .join('([^/]+)');
+    // Any prefix: a server's base path (`/ocean`, `/rest`) comes before the spec's paths.
+    return { ...operation, pattern: new RegExp(`${source}/?$`), pathParameterNames };
+  });
   return operations.sort((a, b) => a.pathParameterNames.length - b.pathParameterNames.length || b.path.length - a.path.length);
 }
 

@@ -32,6 +32,7 @@ import { listSpecOperations } from './openapi-validator.mjs';
  * @property {string} api
  * @property {(pkg: any, setup: ClientSetup) => any} createClient  `pkg` is the package's module (its source in tests, its build for verify)
  * @property {Record<string, (client: any, request: SpecRequest, init: CallInit) => Promise<CallOutcome>>} call  one per operationId
+ * @property {string[]} [reports]  operations whose method resolves with a report of its own, not the response body
  *
  * @typedef {object} Scenario
  * @property {string} name

@@ -42,31 +42,45 @@ function examplesOf(spec, media) {
   return Object.entries(media.examples).map(([name, example]) => ({ name, value: deref(spec, example).value }));
 }
 
+/**
+ * Every operation of a spec, in the spec's order: the one walk over `paths` that every test tool builds on.
+ * @param {any} spec
+ * @returns {{ operationId: string, method: string, path: string, operation: any, parameters: any[] }[]}
+ *   method in upper case; parameters are the path item's and the operation's, dereferenced, the operation's winning
+ */
+export function specOperations(spec) {
+  return Object.entries(spec.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.filter((method) => item[method]).map((method) => {
+      const operation = item[method];
+      /** @type {Map<string, any>} */
+      const parameters = new Map();
+      for (const ref of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
+        const parameter = deref(spec, ref);
+        parameters.set(`${parameter.in}:${parameter.name}`, parameter);
+      }
+      return { operationId: operation.operationId, method: method.toUpperCase(), path, operation, parameters: [...parameters.values()] };
+    }),
+  );
+}
+
 /** @param {string} apiName @returns {OperationInfo[]} */
 export function listOperations(apiName) {
   const spec = loadSpec(apiName);
-  /** @type {OperationInfo[]} */
-  const operations = [];
-  for (const [path, item] of Object.entries(spec.paths)) {
-    for (const method of METHODS) {
-      const operation = item[method];
-      if (!operation) continue;
-      const requestBody = deref(spec, operation.requestBody);
-      /** @type {Map<number, NamedExample[]>} */
-      const responseExamples = new Map();
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        const content = deref(spec, response).content ?? {};
-        responseExamples.set(Number(status), Object.values(content).flatMap((media) => examplesOf(spec, media)));
-      }
-      operations.push({
-        operationId: operation.operationId,
-        method: method.toUpperCase(),
-        path,
-        operation,
-        requestExamples: Object.values(requestBody?.content ?? {}).flatMap((media) => examplesOf(spec, media)),
-        responseExamples,
-      });
+  return specOperations(spec).map(({ operationId, method, path, operation }) => {
+    const requestBody = deref(spec, operation.requestBody);
+    /** @type {Map<number, NamedExample[]>} */
+    const responseExamples = new Map();
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const content = deref(spec, response).content ?? {};
+      responseExamples.set(Number(status), Object.values(content).flatMap((media) => examplesOf(spec, media)));
     }
-  }
-  return operations;
+    return {
+      operationId,
+      method,
+      path,
+      operation,
+      requestExamples: Object.values(requestBody?.content ?? {}).flatMap((media) => examplesOf(spec, media)),
+      responseExamples,
+    };
+  });
 }

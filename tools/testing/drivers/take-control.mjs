@@ -6,6 +6,8 @@
 /** @type {Driver} */
 export default {
   api: 'take-control',
+  // createTechnicians resolves with a per-technician report, not the server's body.
+  reports: ['createTechnicians'],
   createClient: (pkg, { baseUrl, key, fetch }) =>
     pkg.createTakeControlClient({ baseUrl, integrationKey: key ?? 'contract-check-key', fetch }),
   call: {
