@@ -1,16 +1,11 @@
-/** Marks a response whose body a transport already read within the limit: it can be read at once. */
-export const BOUNDED: unique symbol = Symbol('techapi.bounded-body');
-
 /** The largest response body a client reads unless told otherwise: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
- * A response whose body cannot be used: larger than allowed, cut short, or unreadable. It carries the
- * response (status and headers) so that the caller can still tell a 503 from a 200.
+ * A response whose body cannot be used: larger than allowed, or unreadable. It carries the response
+ * (status and headers) so that the caller can still tell a 503 from a 200.
  */
 export class ResponseBodyError extends Error {
-  override name = 'ResponseBodyError';
-
   constructor(
     message: string,
     readonly response: Response,
@@ -20,61 +15,36 @@ export class ResponseBodyError extends Error {
 }
 
 /** The error for a body over the limit; `size` when the response declared it. */
-export function tooLarge(response: Response, maxBytes: number, size?: number): ResponseBodyError {
-  const what = size === undefined ? '' : `${size} bytes, `;
-  return new ResponseBodyError(`The response body is ${what}more than the ${maxBytes} bytes allowed (maxBodyBytes)`, response);
-}
-
-/** The declared length of a body, when the response states a usable one. */
-export function declaredLength(headers: Headers): number | undefined {
-  const value = headers.get('content-length');
-  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
-}
+export const tooLarge = (response: Response, maxBytes: number, size?: number | string): ResponseBodyError =>
+  new ResponseBodyError(`The response body is ${size ? `${size} bytes, ` : ''}more than the ${maxBytes} bytes allowed (maxBodyBytes)`, response);
 
 /**
- * Reads a response body as text without ever holding more than `maxBytes` of it: a declared length over
- * the limit is refused before reading, and an undeclared one is counted chunk by chunk and the stream
- * cancelled (which closes the connection) as soon as it goes past. A body that ends early or cannot be
- * read becomes a {@link ResponseBodyError}.
+ * Makes a response safe to read in full, never holding more than `maxBytes` of its body. A declared length
+ * bounds the read already (the HTTP parser stops there): over the limit it is refused unread, within it the
+ * response goes through untouched, which is the fast path. An undeclared one is read here, counted chunk
+ * by chunk, and the transfer cancelled (closing the connection) as soon as it goes past. A response with
+ * no body stream (a transport that read it already) goes through.
  */
-export async function readBoundedText(response: Response, maxBytes: number): Promise<string> {
-  const length = declaredLength(response.headers);
+export async function bound(response: Response, maxBytes: number): Promise<Response> {
+  const length = response.headers.get('content-length');
   const body = response.body;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  if (Number(length) > maxBytes) {
+    await body?.cancel().catch(() => undefined);
+    throw tooLarge(response, maxBytes, length ?? undefined);
+  }
+  if (length !== null || !body) return response;
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
   try {
-    if (length !== undefined && length > maxBytes) throw tooLarge(response, maxBytes, length);
-    // A declared length within the limit bounds the read already (the HTTP parser stops there): let the
-    // runtime's own reader do it, it is the fastest.
-    if (length !== undefined || BOUNDED in response || !body) return await response.text();
-    reader = body.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (let size = 0; ; ) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      size += value.byteLength;
-      if (size > maxBytes) throw tooLarge(response, maxBytes);
-      text += decoder.decode(value, { stream: true });
+    for (let size = 0, chunk; !(chunk = await reader.read()).done; ) {
+      if ((size += chunk.value.byteLength) > maxBytes) throw tooLarge(response, maxBytes);
+      chunks.push(chunk.value);
     }
   } catch (cause) {
-    // Stop the transfer: the connection closes rather than carry the rest of an unwanted body.
-    await (reader ?? body)?.cancel().catch(() => undefined);
-    if (cause instanceof ResponseBodyError) throw cause;
-    throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
+    await reader.cancel().catch(() => undefined);
+    throw cause;
   }
-}
-
-/**
- * Makes a response safe to hand to openapi-fetch, which reads error bodies in full: a 2xx declared within
- * the limit (the common case) goes through untouched; one declared over it is refused; an error body (rare,
- * so its cost does not matter) is read here, bounded, so that a huge or broken one becomes a
- * {@link ResponseBodyError} that still knows the status. A 2xx with no declared length is left for the
- * client's own bounded read.
- */
-export async function boundResponse(response: Response, maxBytes: number): Promise<Response> {
-  if (BOUNDED in response || (response.ok && (declaredLength(response.headers) ?? 0) <= maxBytes)) return response;
-  // Not a 2xx, or one over the limit (which this read refuses before reading).
-  return new Response(await readBoundedText(response, maxBytes), response);
+  return new Response(new Blob(chunks as BlobPart[]), response);
 }
 
 /** An error's message with its cause's, since fetch hides the useful part (ECONNREFUSED, "other side closed") in `cause`. */

@@ -32,29 +32,27 @@ export interface ApiError<Status extends number = number> {
   message: string;
   /** The parsed response body (JSON when it parses, else text), when there was one. */
   body?: unknown;
-  /** The underlying exception for transport failures, with secrets removed from its message. */
-  cause?: unknown;
   /** How many times the request was sent (retries included), for calls that retry. */
   attempts?: number;
 }
 
+/** What every client method resolves with, in openapi-fetch's shape: check `error` first. */
+export type ApiResult<Data, Status extends number = number> =
+  | { data: Data; error?: undefined; response: Response }
+  | { data?: undefined; error: ApiError<Status>; response?: Response };
+
 /** Replaces every occurrence of each secret with `[redacted]`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let safe = text;
-  for (const secret of secrets) {
-    // JS callers can pass undefined (a missing password): nothing to hide then.
-    if (typeof secret === 'string' && secret.length > 0) safe = safe.split(secret).join('[redacted]');
-  }
-  return safe;
+  // JS callers can pass undefined (a missing password): nothing to hide then.
+  for (const secret of secrets) if (secret) text = text.split(secret).join('[redacted]');
+  return text;
 }
 
 /** A parsed body with every secret replaced, for bodies a server may have echoed a header into. */
 export function redactBody(body: unknown, secrets: readonly string[]): unknown {
-  if (body === undefined) return body;
   const json = JSON.stringify(body);
   // A secret appears in the JSON text either as is or, when it holds quotes or backslashes, escaped.
-  const forms = secrets.flatMap((secret) => (typeof secret === 'string' ? [secret, JSON.stringify(secret).slice(1, -1)] : []));
-  const safe = redact(json, forms);
+  const safe = json && redact(json, secrets.flatMap((secret) => (secret ? [secret, JSON.stringify(secret).slice(1, -1)] : [])));
   if (safe === json) return body;
   try {
     return JSON.parse(safe);
@@ -64,37 +62,23 @@ export function redactBody(body: unknown, secrets: readonly string[]): unknown {
 }
 
 /**
- * The human message of an error body, whatever shape the server (or the mock) gave it:
- * the vendors' `{status, message}`, RFC 9457 problem details (`title`, `detail`, Prism's
- * `validation[]`), Prism's `{error: {code, message}}`, or plain text.
+ * The human message of an error body, whatever shape the server (or the mock) gave it: the vendors'
+ * `{status, message}`, Prism's `{error: {code, message}}`, RFC 9457 problem details (`title`, `detail`,
+ * Prism's `validation[]`), or plain text.
  */
 export function messageOf(body: unknown, status: number): string {
-  if (typeof body === 'string') {
-    const text = body.trim();
-    return text.length > 0 ? truncate(text) : `HTTP ${status}`;
-  }
-  if (isRecord(body)) {
-    if (typeof body.message === 'string' && body.message) return body.message;
-    if (isRecord(body.error) && typeof body.error.message === 'string') return body.error.message;
-    if (typeof body.error === 'string' && body.error) return body.error;
-    const problem = [body.title, body.detail].filter((part) => typeof part === 'string' && part);
-    if (Array.isArray(body.validation)) {
-      for (const violation of body.validation) {
-        if (isRecord(violation) && typeof violation.message === 'string') {
-          const where = Array.isArray(violation.location) ? violation.location.join('.') : '';
-          problem.push(where ? `${where}: ${violation.message}` : violation.message);
-        }
-      }
-    }
-    if (problem.length > 0) return problem.join(': ');
-  }
-  return `HTTP ${status}`;
+  if (typeof body === 'string') return body.trim().slice(0, 500) || `HTTP ${status}`;
+  const fields = (body ?? {}) as { [field: string]: any };
+  const problem = [
+    fields.title,
+    fields.detail,
+    ...(Array.isArray(fields.validation) ? fields.validation : []).map(
+      (violation) => text(violation?.message) && (Array.isArray(violation.location) ? `${violation.location.join('.')}: ` : '') + violation.message,
+    ),
+  ];
+  return text(fields.message) ?? text(fields.error?.message) ?? text(fields.error) ?? (problem.filter(text).join(': ') || `HTTP ${status}`);
 }
 
-function truncate(text: string, max = 500): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }

@@ -1,14 +1,15 @@
 export { DEFAULT_MAX_BODY_BYTES, ResponseBodyError } from './body.js';
-export { messageOf, redact, redactBody, type ApiError, type ApiErrorKind } from './errors.js';
-export { toResult, type ApiResult, type FetchOutcome } from './result.js';
+export { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 export { DEFAULT_RETRY, isIdempotent, retryAfterMs, type RetryOptions } from './retry.js';
 export {
   createRuntime,
   DEFAULT_TIMEOUT_MS,
+  toResult,
   type AttemptInit,
   type CallOptions,
   type CallSpec,
   type ClientRuntimeOptions,
+  type FetchOutcome,
   type Runtime,
 } from './runtime.js';
 export { fetchTransport, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';

@@ -17,57 +17,43 @@ export interface RetryOptions {
 export type RetryPolicy = Required<RetryOptions>;
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, maxElapsedMs: 60_000, baseDelayMs: 250, maxDelayMs: 10_000 };
-export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 1 };
-
-/** Methods that RFC 9110 defines as idempotent: sending one twice has the effect of sending it once. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
-
-export function isIdempotent(method: string): boolean {
-  return IDEMPOTENT.has(method.toUpperCase());
-}
-
-/** Statuses that say "try again later"; 501 and 505 say "never", so they are left out. */
-const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
-
-export function isTransientStatus(status: number): boolean {
-  return TRANSIENT_STATUSES.has(status);
-}
 
 /** Merges a per-call override over the client's policy; `false` means one attempt. */
-export function resolveRetry(client: RetryOptions | false | undefined, call: RetryOptions | false | undefined): RetryPolicy {
-  if (call === false || (call === undefined && client === false)) return NO_RETRY;
-  return { ...DEFAULT_RETRY, ...(client || {}), ...(call || {}) };
+export function resolveRetry(client: RetryOptions | false | undefined, call?: RetryOptions | false): RetryPolicy {
+  const off = call === false || (call === undefined && client === false);
+  return { ...DEFAULT_RETRY, ...client, ...call, ...(off && { attempts: 1 }) };
 }
+
+/** Methods that RFC 9110 defines as idempotent: sending one twice has the effect of sending it once. */
+export const isIdempotent = (method: string): boolean => /^(GET|HEAD|OPTIONS|TRACE|PUT|DELETE)$/i.test(method);
+
+/** 500, 502, 503, 504 say "try again later"; 501 and 505 say "never". */
+export const isTransient = (status: number): boolean => status >= 500 && status <= 504 && status !== 501;
 
 /** The wait a `Retry-After` header asks for (delay-seconds or an HTTP date), in ms; undefined when absent or unusable. */
 export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
+  const text = value?.trim() ?? '';
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // Every HTTP-date form starts with a day name; Date.parse alone would take "-1" or "1.5" for dates.
-  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
-  const date = Date.parse(text);
+  const date = /^[a-z]{3}/i.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Exponential backoff with full jitter: a random wait below `base * 2^(retry-1)`, capped. */
 export function backoffMs(retry: number, policy: RetryPolicy): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(Math.random() * ceiling);
+  return Math.floor(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1)));
 }
 
-/** Waits `ms`, unless `signal` aborts first; resolves false when it did. Leaves no timer behind either way. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
+/** Waits `ms`, or less if `signal` aborts first. Leaves no timer or listener behind either way. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const onAbort = () => {
+    const done = () => {
       clearTimeout(timer);
-      resolve(false);
+      signal?.removeEventListener('abort', done);
+      resolve();
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(done, ms);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done);
   });
 }

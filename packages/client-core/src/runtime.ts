@@ -1,15 +1,6 @@
-import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, boundResponse, readBoundedText } from './body.js';
-import type { ApiError } from './errors.js';
-import { bodyErrorResult, httpErrorResult, transportError, type ApiResult, type FetchOutcome } from './result.js';
-import {
-  backoffMs,
-  isIdempotent,
-  isTransientStatus,
-  resolveRetry,
-  retryAfterMs,
-  sleep,
-  type RetryOptions,
-} from './retry.js';
+import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, bound, describeCause } from './body.js';
+import { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
+import { backoffMs, isIdempotent, isTransient, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { fetchTransport, type Transport } from './transport.js';
 
 /** A call's default timeout: 30 s per attempt. */
@@ -47,8 +38,8 @@ export interface CallOptions {
 /** What the runtime passes to each attempt: spread it into the openapi-fetch call's options. */
 export interface AttemptInit {
   signal: AbortSignal | undefined;
-  /** The runtime reads 2xx bodies itself, bounded and parsed as JSON. */
-  parseAs: 'stream';
+  /** Sends the request through the transport, the response body bounded, and notes the response. */
+  fetch: (request: Request) => Promise<Response>;
 }
 
 /** What the runtime needs to know about a call. */
@@ -57,10 +48,17 @@ export interface CallSpec {
   operation: string;
   /** The HTTP method: decides whether 5xx, timeouts and dropped connections are retried. */
   method: string;
-  /** Overrides the method's idempotency (e.g. a GET that changes something); default: RFC 9110's. */
-  idempotent?: boolean;
   /** Values (keys, tokens, passwords) to keep out of every error. */
   secrets: readonly string[];
+  /** This call's transport, over the client's (e.g. one that can send a GET with a body). */
+  transport?: Transport;
+}
+
+/** What an openapi-fetch call resolves with, reduced to the parts the runtime reads. */
+export interface FetchOutcome {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
 }
 
 export interface Runtime {
@@ -80,132 +78,131 @@ export interface Runtime {
 /** setTimeout fires at once past this: such a timeout means none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** When an attempt's failure may be tried again: for every method, for idempotent ones only, or never. */
-type Retryable = 'any-method' | 'idempotent' | 'no';
-
-interface Attempted<Data, Status extends number> {
-  result: ApiResult<Data, Status>;
-  retryable: Retryable;
-  /** The wait the server asked for (Retry-After). */
-  waitMs?: number | undefined;
-}
-
 export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
-  const transport: Transport =
-    options.transport ?? (options.fetch ? { Request: globalThis.Request, fetch: options.fetch } : fetchTransport());
-  const newAbortController = transport.abortController ?? (() => new AbortController());
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const sendOptions = { maxBodyBytes };
-
-  const wire = {
-    Request: transport.Request,
-    async fetch(request: Request): Promise<Response> {
-      return boundResponse(await transport.fetch(request, sendOptions), maxBodyBytes);
-    },
-  };
-
-  async function attempt<Data, Status extends number>(
-    spec: CallSpec,
-    callerSignal: AbortSignal | undefined,
-    timeoutMs: number,
-    send: (attempt: AttemptInit) => Promise<FetchOutcome>,
-  ): Promise<Attempted<Data, Status>> {
-    const { operation, secrets } = spec;
-    let signal = callerSignal;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut = false;
-    let forwardAbort: (() => void) | undefined;
-    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
-      // One controller for both the timeout and the caller's signal; both listeners go in `finally`,
-      // so no timer outlives the call (AbortSignal.timeout's would, until it fires).
-      const controller = newAbortController();
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError'));
-      }, timeoutMs);
-      if (callerSignal) {
-        forwardAbort = () => controller.abort(callerSignal.reason);
-        callerSignal.addEventListener('abort', forwardAbort, { once: true });
-      }
-      signal = controller.signal;
-    }
-    try {
-      const outcome = await send({ signal, parseAs: 'stream' });
-      const { response } = outcome;
-      if (!response.ok) {
-        const status = response.status;
-        const retryable = status === 429 ? 'any-method' : isTransientStatus(status) ? 'idempotent' : 'no';
-        return {
-          result: httpErrorResult(operation, response, outcome.error, secrets),
-          retryable,
-          waitMs: retryable === 'no' ? undefined : retryAfterMs(response.headers.get('retry-after')),
-        };
-      }
-      const text = await readBoundedText(response, maxBodyBytes);
-      try {
-        return { result: { data: (text === '' ? undefined : JSON.parse(text)) as Data, response }, retryable: 'no' };
-      } catch (cause) {
-        return { result: { error: transportError('invalid-response', operation, cause, secrets), response }, retryable: 'no' };
-      }
-    } catch (cause) {
-      // Which signal fired says what happened, whatever error the transport made of it.
-      if (callerSignal?.aborted) return { result: { error: aborted(operation, callerSignal.reason, secrets) }, retryable: 'no' };
-      if (timedOut) {
-        const error = transportError<Status>('timeout', operation, undefined, secrets, `The call timed out after ${timeoutMs} ms`);
-        return { result: { error }, retryable: 'idempotent' };
-      }
-      if (cause instanceof ResponseBodyError) {
-        const result = bodyErrorResult<Status>(operation, cause, secrets);
-        return { result, retryable: !cause.response.ok && isTransientStatus(cause.response.status) ? 'idempotent' : 'no' };
-      }
-      // A refused connection sent nothing: safe to retry whatever the method.
-      const retryable = connectionRefused(cause) ? 'any-method' : 'idempotent';
-      return { result: { error: transportError('network', operation, cause, secrets) }, retryable };
-    } finally {
-      clearTimeout(timer);
-      if (forwardAbort) callerSignal?.removeEventListener('abort', forwardAbort);
-    }
-  }
+  const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
+  const clientTransport = options.transport ?? (options.fetch ? { Request, fetch: options.fetch } : fetchTransport());
+  const send = async (request: Request, transport = clientTransport) => bound(await transport.fetch(request, { maxBodyBytes }), maxBodyBytes);
 
   return {
-    wire,
+    wire: { Request: clientTransport.Request, fetch: (request) => send(request) },
+
     async call<Data, Status extends number>(
       spec: CallSpec,
       init: CallOptions,
-      send: (attempt: AttemptInit) => Promise<FetchOutcome>,
+      run: (attempt: AttemptInit) => Promise<FetchOutcome>,
     ): Promise<ApiResult<Data, Status>> {
+      const { operation, secrets, transport = clientTransport } = spec;
+      const { signal: callerSignal } = init;
       const policy = resolveRetry(options.retry, init.retry);
       const timeoutMs = init.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const idempotent = spec.idempotent ?? isIdempotent(spec.method);
+      const timedOutMessage = `The call timed out after ${timeoutMs} ms`;
       const deadline = Date.now() + policy.maxElapsedMs;
-      for (let count = 1; ; count++) {
-        if (init.signal?.aborted) return withAttempts({ error: aborted(spec.operation, init.signal.reason, spec.secrets) }, count - 1);
-        const outcome = await attempt<Data, Status>(spec, init.signal, timeoutMs, send);
-        const retry = outcome.retryable === 'any-method' || (outcome.retryable === 'idempotent' && idempotent);
-        if (!retry || count >= policy.attempts) return withAttempts(outcome.result, count);
-        // No retry starts past the call's time budget, so a call ends within maxElapsedMs + timeoutMs.
-        const wait = outcome.waitMs ?? backoffMs(count, policy);
-        if (Date.now() + wait >= deadline) return withAttempts(outcome.result, count);
-        if (!(await sleep(wait, init.signal))) {
-          return withAttempts({ error: aborted(spec.operation, init.signal?.reason, spec.secrets) }, count);
+      const fail = (kind: ApiErrorKind, message: string, response?: Response) => ({
+        error: { kind, operation, status: 0 as const, message: redact(message, secrets) },
+        response,
+      });
+
+      for (let attempts = 0; ; ) {
+        if (callerSignal?.aborted) return withAttempts(fail('aborted', `The call was aborted: ${describeCause(callerSignal.reason)}`), attempts);
+        attempts++;
+        let response: Response | undefined;
+        let signal = callerSignal;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        let timedOut = false;
+        let forwardAbort: (() => void) | undefined;
+        if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
+          // One controller for both the timeout and the caller's signal; both listeners go in `finally`,
+          // so no timer outlives the attempt (AbortSignal.timeout's would, until it fires).
+          const controller = transport.abortController?.() ?? new AbortController();
+          timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort(new DOMException(timedOutMessage, 'TimeoutError'));
+          }, timeoutMs);
+          forwardAbort = () => controller.abort(callerSignal?.reason);
+          callerSignal?.addEventListener('abort', forwardAbort);
+          signal = controller.signal;
         }
+        let result: ApiResult<Data, Status>;
+        /** Whether this failure may be sent again: 0 never, 1 for idempotent methods, 2 whatever the method. */
+        let retry = 0;
+        let waitMs: number | undefined;
+        try {
+          const outcome = await run({ signal, fetch: async (request) => (response = await send(request, transport)) });
+          response = outcome.response;
+          if (response.ok) return { data: outcome.data as Data, response };
+          result = httpError(operation, response, outcome.error, secrets);
+          retry = response.status === 429 ? 2 : Number(isTransient(response.status));
+          waitMs = retryAfterMs(response.headers.get('retry-after'));
+        } catch (cause) {
+          // Which signal fired says what happened, whatever error the transport made of it.
+          if (callerSignal?.aborted) continue;
+          response = cause instanceof ResponseBodyError ? cause.response : response;
+          const detail = describeCause(cause);
+          if (timedOut) {
+            result = fail('timeout', timedOutMessage);
+            retry = 1;
+          } else if (!response) {
+            result = fail('network', `The request could not be sent: ${detail}`);
+            // A refused connection sent nothing: safe to retry whatever the method.
+            retry = /ECONNREFUSED/.test(detail) ? 2 : 1;
+          } else {
+            // The response came but its body is unusable: too large, cut short, or (2xx) not JSON.
+            const note =
+              cause instanceof ResponseBodyError
+                ? detail
+                : `The response body ${cause instanceof SyntaxError ? 'is not valid JSON' : 'could not be read in full'}: ${detail}`;
+            result = response.ok ? fail('invalid-response', note, response) : httpError(operation, response, undefined, secrets, note);
+            retry = Number(!response.ok && isTransient(response.status));
+          }
+        } finally {
+          clearTimeout(timer);
+          if (forwardAbort) callerSignal?.removeEventListener('abort', forwardAbort);
+        }
+        // No retry starts past the call's time budget, so a call ends within maxElapsedMs + timeoutMs.
+        const wait = waitMs ?? backoffMs(attempts, policy);
+        if (retry < (isIdempotent(spec.method) ? 1 : 2) || attempts >= policy.attempts || Date.now() + wait >= deadline) {
+          return withAttempts(result, attempts);
+        }
+        await sleep(wait, callerSignal); // an abort ends the wait, and the next turn returns `aborted`
       }
     },
   };
 }
 
-function withAttempts<Data, Status extends number>(result: ApiResult<Data, Status>, attempts: number): ApiResult<Data, Status> {
+/** The result of a non-2xx response whose body (JSON when it parses, else text) is `body`. */
+function httpError<Status extends number>(
+  operation: string,
+  response: Response,
+  body: unknown,
+  secrets: readonly string[],
+  note?: string,
+): { error: ApiError<Status>; response: Response } {
+  const message = messageOf(body, response.status);
+  return {
+    error: {
+      kind: 'http',
+      operation,
+      status: response.status as Status,
+      message: redact(note ? `${message} (${note})` : message, secrets),
+      body: redactBody(body, secrets),
+    },
+    response,
+  };
+}
+
+function withAttempts<Result extends ApiResult<unknown>>(result: Result, attempts: number): Result {
   if (result.error) result.error.attempts = attempts;
   return result;
 }
 
-function aborted<Status extends number>(operation: string, reason: unknown, secrets: readonly string[]): ApiError<Status> {
-  return transportError('aborted', operation, reason, secrets);
-}
-
-function connectionRefused(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if ((current as { code?: unknown }).code === 'ECONNREFUSED') return true;
-  }
-  return false;
+/**
+ * Runs one openapi-fetch call made outside a client method (e.g. through a client's `http`) and turns it
+ * into an {@link ApiResult}, once, without a timeout or retries.
+ */
+export function toResult<Data, Status extends number>(
+  operation: string,
+  secrets: readonly string[],
+  send: () => Promise<FetchOutcome>,
+): Promise<ApiResult<Data, Status>> {
+  return createRuntime({ retry: false, timeoutMs: 0 }).call({ operation, method: 'POST', secrets }, {}, send);
 }

@@ -14,8 +14,7 @@ export interface Transport {
   /**
    * Makes the controller that cancels a request (its timeout, the caller's signal); default
    * `new AbortController()`. A transport whose sender needs only `aborted`, `reason` and
-   * `add`/`removeEventListener` can supply a lighter one: on Node 20 an AbortController costs a tenth of
-   * an undici call.
+   * `add`/`removeEventListener` can supply a lighter one.
    */
   abortController?: () => AbortController;
 }
@@ -27,35 +26,21 @@ export interface SendOptions {
 }
 
 /**
- * A request that only records what it was built with. WHATWG `Request` refuses a body on GET and copies
- * the body into a stream that fetch then reads again; this one does neither, and its sender reads
- * `url`, `method`, `headers`, `body` and `signal` directly.
+ * A request that only records what openapi-fetch built it with (the url, and an init holding `method`,
+ * `headers`, `body`, `redirect` and `signal`). WHATWG `Request` refuses a body on GET and copies the body
+ * into a stream that fetch then reads again; this one does neither: it is itself the init a sender needs.
  */
 export class WireRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: string | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly redirect: RequestRedirect;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: string | undefined;
+  declare readonly signal: AbortSignal | undefined;
 
-  constructor(input: string | URL | WireRequest, init: RequestInit = {}) {
-    const base = input instanceof WireRequest ? input : undefined;
-    this.url = base ? base.url : String(input);
-    this.method = (init.method ?? base?.method ?? 'GET').toUpperCase();
-    // openapi-fetch hands over a Headers of its own for each request: keep it rather than copy it.
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? base?.headers);
-    const body = init.body ?? base?.body;
-    if (body !== undefined && body !== null && typeof body !== 'string') {
-      throw new TypeError('WireRequest carries string bodies only (the clients send JSON)');
-    }
-    this.body = body ?? undefined;
-    this.signal = init.signal ?? base?.signal ?? undefined;
-    this.redirect = init.redirect ?? base?.redirect ?? 'follow';
-  }
-
-  clone(): WireRequest {
-    return new WireRequest(this);
+  constructor(
+    readonly url: string,
+    init: RequestInit,
+  ) {
+    Object.assign(this, init);
   }
 }
 
@@ -63,22 +48,11 @@ export class WireRequest {
 export const WireRequestClass = WireRequest as unknown as typeof Request;
 
 /**
- * The portable default: global fetch, called with the url and init a {@link WireRequest} recorded, so that
+ * The portable default: global fetch, given the url and the {@link WireRequest} itself as its init, so that
  * no WHATWG `Request` is built and then read again (most of openapi-fetch's own per-call cost). fetch is
  * looked up on each call, so a fetch replaced later (a test double, a polyfill) is the one used.
  */
-export function fetchTransport(): Transport {
-  return {
-    Request: WireRequestClass,
-    fetch(request) {
-      const wire = request as unknown as WireRequest;
-      return globalThis.fetch(wire.url, {
-        method: wire.method,
-        headers: wire.headers,
-        body: wire.body,
-        signal: wire.signal,
-        redirect: wire.redirect,
-      });
-    },
-  };
-}
+export const fetchTransport = (): Transport => ({
+  Request: WireRequestClass,
+  fetch: (request) => fetch(request.url, request),
+});

@@ -78,100 +78,75 @@ export async function createInBatches(
   sendBatch: SendBatch,
 ): Promise<BulkCreateReport> {
   const { batchSize = DEFAULT_BATCH_SIZE, onProgress, ...init } = options;
-  if (!Array.isArray(technicians)) return refused('technicians must be an array');
-  if (technicians.length === 0) return refused('technicians: give at least one technician');
-  if (!Number.isInteger(batchSize) || batchSize < 1) return refused(`batchSize must be a whole number of at least 1, got ${batchSize}`);
-  const outcomes: TechnicianOutcome[] = new Array(technicians.length);
-  const unique = firstOccurrences(technicians, outcomes);
-  const batches = Math.ceil(unique.length / batchSize);
-  let created = 0;
-  let failed = technicians.length - unique.length;
+  const refusal = !Array.isArray(technicians)
+    ? 'technicians must be an array'
+    : technicians.length === 0
+      ? 'technicians: give at least one technician'
+      : Number.isInteger(batchSize) && batchSize > 0
+        ? ''
+        : `batchSize must be a whole number of at least 1, got ${batchSize}`;
+  if (refusal) {
+    return { results: [], created: [], failed: [], error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message: refusal } };
+  }
 
-  for (let batch = 0; batch < batches; batch++) {
-    const indexes = unique.slice(batch * batchSize, (batch + 1) * batchSize);
+  // Each email is sent once, at its first occurrence; a later copy is settled now as a duplicate.
+  const results: TechnicianOutcome[] = [];
+  const firstIndex = new Map<string, number>();
+  const toSend: number[] = [];
+  technicians.forEach((technician, index) => {
+    const email = emailOf(technician);
+    const first = email ? firstIndex.get(email.toLowerCase()) : undefined;
+    if (first === undefined) {
+      firstIndex.set(email.toLowerCase(), index);
+      toSend.push(index);
+    } else {
+      results[index] = { email, created: false, reason: `duplicate of technicians[${first}] (same email, ignoring case), which is sent instead` };
+    }
+  });
+
+  const batches = Math.ceil(toSend.length / batchSize);
+  let created = 0;
+  let failed = technicians.length - toSend.length;
+  for (let batch = 0; batch < batches; ) {
+    const indexes = toSend.slice(batch * batchSize, ++batch * batchSize);
     const result = await sendBatch(
       indexes.map((index) => technicians[index] as TechnicianCreate),
       init,
     );
     for (const index of indexes) {
-      const outcome = outcomeOf(technicians[index] as TechnicianCreate, result);
-      outcomes[index] = outcome;
+      const outcome = (results[index] = outcomeOf(emailOf(technicians[index]), result));
       if (outcome.created) created++;
       else failed++;
     }
-    onProgress?.({ done: created + failed, total: technicians.length, created, failed, batch: batch + 1, batches });
+    onProgress?.({ done: created + failed, total: technicians.length, created, failed, batch, batches });
   }
 
   return {
-    results: outcomes,
-    created: outcomes.filter((outcome) => outcome.created).map((outcome) => outcome.email),
-    failed: outcomes.filter((outcome): outcome is FailedTechnician => !outcome.created),
+    results,
+    created: results.filter((outcome) => outcome.created).map((outcome) => outcome.email),
+    failed: results.filter((outcome): outcome is FailedTechnician => !outcome.created),
   };
 }
 
-function refused(message: string): BulkCreateReport {
-  return { results: [], created: [], failed: [], error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message } };
-}
-
-/** The indexes to send: each email's first occurrence. Later copies are settled as duplicates now. */
-function firstOccurrences(technicians: readonly TechnicianCreate[], outcomes: TechnicianOutcome[]): number[] {
-  const firstIndex = new Map<string, number>();
-  const unique: number[] = [];
-  technicians.forEach((technician, index) => {
-    const key = emailOf(technician).toLowerCase();
-    const first = key === '' ? undefined : firstIndex.get(key);
-    if (first === undefined) {
-      firstIndex.set(key, index);
-      unique.push(index);
-    } else {
-      outcomes[index] = {
-        email: emailOf(technician),
-        created: false,
-        reason: `duplicate of technicians[${first}] (same email, ignoring case), which is sent instead`,
-      };
-    }
-  });
-  return unique;
-}
-
-function outcomeOf(
-  technician: TechnicianCreate,
-  result: ApiResult<BulkCreateResult, ErrorStatus<operations['createTechnicians']>>,
-): TechnicianOutcome {
-  const email = emailOf(technician);
+function outcomeOf(email: string, result: Awaited<ReturnType<SendBatch>>): TechnicianOutcome {
   if (result.error) return { email, created: false, reason: result.error.message, error: result.error };
-  const entry = entryFor(email, result.data);
-  if (!entry) return { email, created: false, reason: MISSING_FROM_RESPONSE };
+  // The server's entry for the email: keyed as sent, else the same address in another case.
+  const entries: Record<string, unknown> = Object(Object(Object(result.data).details).technicians);
+  const key = Object.hasOwn(entries, email) ? email : Object.keys(entries).find((candidate) => candidate.toLowerCase() === email.toLowerCase());
+  const entry = entries[key ?? ''];
+  if (!isRecord(entry)) return { email, created: false, reason: MISSING_FROM_RESPONSE };
   if (String(entry.result).toUpperCase() === 'SUCCESS') return { email, created: true, result: entry };
-  return { email, created: false, reason: reasonOf(entry), result: entry };
-}
-
-/** The server's entry for an email: keyed as sent, else the same address in another case. */
-function entryFor(email: string, data: unknown): BulkTechnicianResult | undefined {
-  const technicians = isRecord(data) && isRecord(data.details) ? data.details.technicians : undefined;
-  if (!isRecord(technicians)) return undefined;
-  const key = Object.hasOwn(technicians, email)
-    ? email
-    : Object.keys(technicians).find((candidate) => candidate.toLowerCase() === email.toLowerCase());
-  const entry = key === undefined ? undefined : technicians[key];
-  return isRecord(entry) ? (entry as BulkTechnicianResult) : undefined;
-}
-
-/** The vendor documents only `{result: "SUCCESS"}`: any message-like field of another entry is its reason. */
-function reasonOf(entry: BulkTechnicianResult): string {
-  for (const field of ['message', 'error', 'errorMessage', 'reason']) {
-    const value = entry[field];
-    if (typeof value === 'string' && value) return value;
-  }
-  return `the server answered result "${String(entry.result)}"`;
+  // The vendor documents only `{result: "SUCCESS"}`: any message-like field of another entry is its reason.
+  const reason = [entry.message, entry.error, entry.errorMessage, entry.reason].find((value) => typeof value === 'string' && value);
+  return { email, created: false, reason: (reason as string) ?? `the server answered result "${String(entry.result)}"`, result: entry };
 }
 
 /** The input's email as given; an item without one (the server refuses it) is reported under "". */
-function emailOf(technician: TechnicianCreate): string {
-  const email: unknown = isRecord(technician) ? technician.email : undefined;
+function emailOf(technician: unknown): string {
+  const email = isRecord(technician) ? technician.email : undefined;
   return typeof email === 'string' ? email : '';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is BulkTechnicianResult & Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,10 +2,14 @@ import createClient from 'openapi-fetch';
 import {
   createRuntime,
   type ApiError,
+  type ApiErrorKind,
   type ApiResult,
+  type AttemptInit,
   type CallOptions,
+  type CallSpec,
   type ClientRuntimeOptions,
   type ErrorStatus,
+  type FetchOutcome,
   type Transport,
 } from '@techapi/client-core';
 import type { components, operations, paths } from './generated/openapi.js';
@@ -60,8 +64,6 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
   const { baseUrl, getWithBodyTransport } = options;
   const runtime = createRuntime(options);
   const http = createClient<paths>({ baseUrl, ...runtime.wire });
-  const getWithBodyRuntime = getWithBodyTransport ? createRuntime({ ...options, transport: getWithBodyTransport }) : undefined;
-  const getWithBody = getWithBodyRuntime ? createClient<paths>({ baseUrl, ...getWithBodyRuntime.wire }) : undefined;
 
   const authenticate = (
     login: string,
@@ -76,23 +78,17 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
 
   /** Runs an authenticated call, with one retry on a fresh login when a logged-in token gets a 401. */
   async function authorized<Data, Status extends number>(
-    operation: string,
-    send: (headers: Record<string, string>) => Promise<ApiResult<Data, Status>>,
+    spec: Omit<CallSpec, 'secrets'>,
     init: CallOptions,
+    send: (attempt: AttemptInit & { headers: Record<string, string> }) => Promise<FetchOutcome>,
   ): Promise<ApiResult<Data, Status>> {
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await tokens.current();
-      if (outcome.error) return { error: outcome.error as ApiError<Status> };
-      const result = await send({ ...init.headers, 'X-AUTH-TOKEN': outcome.token });
-      if (result.error?.status !== 401 || attempt > 0 || !tokens.rejected(outcome.token)) return scrub(result);
-    }
-
-    function scrub(result: ApiResult<Data, Status>): ApiResult<Data, Status> {
-      // Tokens learnt during this call (a renewal) must stay out of its error too.
-      if (!result.error) return result;
-      let message = result.error.message;
-      for (const secret of tokens.secrets()) message = message.split(secret).join('[redacted]');
-      return { ...result, error: { ...result.error, operation, message } };
+    for (let retried = false; ; retried = true) {
+      const { token, error } = await tokens.current();
+      if (error) return { error: error as ApiError<Status> };
+      const headers = { ...init.headers, 'X-AUTH-TOKEN': token };
+      // The secrets are read after the login, so a token renewed for this call is among them.
+      const result = await runtime.call<Data, Status>({ ...spec, secrets: tokens.secrets() }, init, (attempt) => send({ ...attempt, headers }));
+      if (result.error?.status !== 401 || retried || !tokens.rejected(token)) return result;
     }
   }
 
@@ -110,18 +106,12 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
     ): Promise<ApiResult<unknown, ErrorStatus<operations['grantClientAccess']>>> {
       const emails = joinEmails(input.emails);
       const dateFin = formatDateFin(input.dateFin);
-      const invalid = emails.error ?? dateFin.error;
       if (emails.value === undefined || dateFin.value === undefined) {
-        return Promise.resolve({ error: { kind: 'invalid-input', operation: 'grantClientAccess', status: 0, message: invalid ?? '' } });
+        return Promise.resolve(refused('invalid-input', 'grantClientAccess', emails.error ?? dateFin.error ?? ''));
       }
       const query = { emails: emails.value, codeExploitant: input.codeExploitant, dateFin: dateFin.value };
-      return authorized(
-        'grantClientAccess',
-        (headers) =>
-          runtime.call({ operation: 'grantClientAccess', method: 'POST', secrets: tokens.secrets() }, init, (attempt) =>
-            http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers, ...attempt }),
-          ),
-        init,
+      return authorized({ operation: 'grantClientAccess', method: 'POST' }, init, (attempt) =>
+        http.POST('/restapi/technicien/grant-client-access', { params: { query }, ...attempt }),
       );
     },
 
@@ -135,33 +125,29 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       technicien: Technicien,
       init: CallOptions = {},
     ): Promise<ApiResult<Technicien, ErrorStatus<operations['updateTechnicien']>>> {
-      if (!getWithBody || !getWithBodyRuntime) {
-        return Promise.resolve({
-          error: {
-            kind: 'unsupported',
-            operation: 'updateTechnicien',
-            status: 0,
-            message:
-              'updateTechnicien is a GET with a JSON body, which fetch refuses to send ("Request with GET/HEAD method ' +
-              'cannot have body") and this environment has no transport that allows one. In Node, import the package ' +
-              "normally (its Node entry sends it with undici); elsewhere pass `getWithBodyTransport`.",
-          },
-        });
+      if (!getWithBodyTransport) {
+        return Promise.resolve(
+          refused(
+            'unsupported',
+            'updateTechnicien',
+            'updateTechnicien is a GET with a JSON body, which fetch refuses to send: use the Node entry, or pass `getWithBodyTransport`',
+          ),
+        );
       }
       const query = customerId === undefined ? {} : { customerId };
-      return authorized(
-        'updateTechnicien',
-        (headers) =>
-          getWithBodyRuntime.call({ operation: 'updateTechnicien', method: 'GET', secrets: tokens.secrets() }, init, (attempt) =>
-            getWithBody.GET('/restapi/technicien/update', { params: { query }, body: technicien, headers, ...attempt }),
-          ),
-        init,
+      return authorized({ operation: 'updateTechnicien', method: 'GET', transport: getWithBodyTransport }, init, (attempt) =>
+        http.GET('/restapi/technicien/update', { params: { query }, body: technicien, Request: getWithBodyTransport.Request, ...attempt }),
       );
     },
 
     /** The underlying openapi-fetch client, typed by the spec; it sends no token by itself. */
     http,
   };
+}
+
+/** The error of a call refused before anything was sent. */
+function refused<Status extends number>(kind: ApiErrorKind, operation: string, message: string): { error: ApiError<Status> } {
+  return { error: { kind, operation, status: 0, message } };
 }
 
 function tokenSource(
