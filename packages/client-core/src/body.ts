@@ -23,16 +23,17 @@ export const tooLarge = (response: Response, maxBytes: number, size?: number | s
  * bounds the read already (the HTTP parser stops there): over the limit it is refused unread, within it the
  * response goes through untouched, which is the fast path. An undeclared one is read here, counted chunk
  * by chunk, and the transfer cancelled (closing the connection) as soon as it goes past. A response with
- * no body stream (a transport that read it already) goes through.
+ * no body stream goes through: there is nothing to read, or its transport read it already, bounded.
  */
 export async function bound(response: Response, maxBytes: number): Promise<Response> {
-  const length = response.headers.get('content-length');
   const body = response.body;
+  if (!body) return response;
+  const length = response.headers.get('content-length');
   if (Number(length) > maxBytes) {
-    await body?.cancel().catch(() => undefined);
+    await body.cancel().catch(() => undefined);
     throw tooLarge(response, maxBytes, length ?? undefined);
   }
-  if (length !== null || !body) return response;
+  if (length !== null) return response;
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   try {

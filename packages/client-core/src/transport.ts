@@ -12,17 +12,18 @@ export interface Transport {
    */
   fetch: (request: Request, options?: SendOptions) => Promise<Response>;
   /**
-   * Makes the controller that cancels a request (its timeout, the caller's signal); default
-   * `new AbortController()`. A transport whose sender needs only `aborted`, `reason` and
-   * `add`/`removeEventListener` can supply a lighter one.
+   * True when the transport enforces `options.timeoutMs` itself, rejecting with an error named
+   * `TimeoutError`: the client then sets no timer and no AbortController of its own per call.
    */
-  abortController?: () => AbortController;
+  timesOut?: boolean;
 }
 
 /** What a client tells its transport about each request. */
 export interface SendOptions {
   /** The largest response body the client accepts, in bytes. */
   maxBodyBytes?: number;
+  /** The attempt's timeout in ms, 0 for none; given only to a transport that `timesOut`. */
+  timeoutMs?: number;
 }
 
 /**

@@ -28,57 +28,75 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * A Node transport on undici's `request()`: it sends a GET with a body (which WHATWG fetch refuses) and
  * costs less per call than global fetch. undici is imported on first use only: importing it replaces
  * the global dispatcher that Node's own fetch uses, which no one who never sends through it should pay.
- * Bodies are read here, stopping past the client's `maxBodyBytes`.
+ * Bodies are read here, stopping past the client's `maxBodyBytes`. Timeouts are undici's own (the wait for
+ * the response headers, then between body chunks), so a call sets no timer of its own.
  */
 export function undiciTransport(): Transport {
   return {
     Request: WireRequestClass,
-    abortController: () => new LightAbortController() as unknown as AbortController,
-    async fetch(request, options) {
-      const maxBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    timesOut: true,
+    async fetch(request, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, timeoutMs } = {}) {
       const wire = request as unknown as WireRequest;
       const { request: send, dispatcher } = loaded ?? (await loadUndici());
-      const { statusCode: status, headers: raw, body } = await send(wire.url, {
-        method: wire.method as 'GET',
-        headers: wire.headers, // undici takes any iterable of pairs
-        body: wire.body,
-        signal: wire.signal,
-        dispatcher,
-      });
-      const headers = new Headers();
-      for (const name in raw) {
-        const value = raw[name];
-        if (typeof value === 'string') headers.append(name, value);
-        else if (value) for (const item of value) headers.append(name, item);
-      }
-      const response = (bytes?: Uint8Array<ArrayBuffer>) => new BufferedResponse(bytes, { status, headers });
-      if (wire.method === 'HEAD' || NO_BODY.has(status)) {
-        await body.dump();
-        return response();
-      }
-      const length = raw['content-length'];
-      if (Number(length) > maxBytes) {
-        body.destroy();
-        throw tooLarge(response(), maxBytes, String(length));
-      }
       try {
-        // A declared length bounds the read already: undici's own reader is the fastest.
-        if (length !== undefined) return response(new Uint8Array(await body.arrayBuffer()));
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of body) {
-          if ((size += chunk.length) > maxBytes) throw tooLarge(response(), maxBytes);
-          chunks.push(chunk);
+        const { statusCode: status, headers: raw, body } = await send(wire.url, {
+          method: wire.method as 'GET',
+          headers: flatHeaders(wire.headers),
+          body: wire.body,
+          signal: wire.signal,
+          dispatcher,
+          ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+        });
+        // The headers go straight into the response's own list: a Headers passed to the constructor is copied.
+        const response = new BufferedResponse(status);
+        for (const name in raw) {
+          const value = raw[name];
+          if (typeof value === 'string') response.headers.append(name, value);
+          else if (value) for (const item of value) response.headers.append(name, item);
         }
-        return response(new Uint8Array(Buffer.concat(chunks, size)));
+        if (wire.method === 'HEAD' || NO_BODY.has(status)) {
+          await body.dump();
+          return response;
+        }
+        const length = raw['content-length'];
+        if (Number(length) > maxBodyBytes) {
+          body.destroy();
+          throw tooLarge(response, maxBodyBytes, String(length));
+        }
+        try {
+          // A declared length bounds the read already: undici's own reader is the fastest.
+          if (length !== undefined) return response.holding(new Uint8Array(await body.arrayBuffer()));
+          const chunks: Buffer[] = [];
+          let size = 0;
+          for await (const chunk of body) {
+            if ((size += chunk.length) > maxBodyBytes) throw tooLarge(response, maxBodyBytes);
+            chunks.push(chunk);
+          }
+          return response.holding(new Uint8Array(Buffer.concat(chunks, size)));
+        } catch (cause) {
+          body.destroy();
+          // A timeout or an abort is not the body's fault: let the client classify it.
+          if (cause instanceof ResponseBodyError || wire.signal?.aborted || isTimeout(cause)) throw cause;
+          throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
+        }
       } catch (cause) {
-        body.destroy();
-        // An abort is the caller's or the timeout's, not the body's fault: let the client classify it.
-        if (cause instanceof ResponseBodyError || wire.signal?.aborted) throw cause;
-        throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response());
+        throw isTimeout(cause) ? new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError') : cause;
       }
     },
   };
+}
+
+/** Headers as undici's flat `[name, value, ...]` list: cheaper for it than iterating a Headers. */
+function flatHeaders(headers: Headers | undefined): string[] {
+  const flat: string[] = [];
+  headers?.forEach((value, name) => flat.push(name, value));
+  return flat;
+}
+
+/** undici's own timeouts: no headers in time, or a body that stopped coming. */
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
 }
 
 const decoder = new TextDecoder();
@@ -92,9 +110,14 @@ class BufferedResponse extends Response {
   #bytes: Uint8Array<ArrayBuffer> | undefined;
   #used = false;
 
-  constructor(bytes: Uint8Array<ArrayBuffer> | undefined, init: ResponseInit) {
-    super(null, init);
+  constructor(status: number, statusText?: string) {
+    super(null, { status, statusText });
+  }
+
+  /** Sets the body, once read. */
+  holding(bytes: Uint8Array<ArrayBuffer>): this {
     this.#bytes = bytes;
+    return this;
   }
 
   override get body(): null {
@@ -110,7 +133,7 @@ class BufferedResponse extends Response {
   }
 
   override async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
+    return JSON.parse(decoder.decode(this.#take()));
   }
 
   override async arrayBuffer(): Promise<ArrayBuffer> {
@@ -127,49 +150,15 @@ class BufferedResponse extends Response {
 
   override clone(): BufferedResponse {
     if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) });
+    const copy = new BufferedResponse(this.status, this.statusText);
+    if (this.#bytes) copy.holding(this.#bytes);
+    this.headers.forEach((value, name) => copy.headers.append(name, value));
+    return copy;
   }
 
   #take(): Uint8Array<ArrayBuffer> {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
     this.#used = true;
     return this.#bytes ?? new Uint8Array();
-  }
-}
-
-/**
- * An abort signal with only what undici's `request()` reads (`aborted`, `reason`, `addEventListener`,
- * `removeEventListener`). A Node AbortSignal is an EventTarget made transferable, which on Node 20 costs a
- * tenth of a fast undici call; this costs next to nothing. Node-only: fetch and browsers need the real one.
- */
-class LightSignal {
-  aborted = false;
-  reason: unknown;
-  readonly listeners = new Set<(event: Event) => void>();
-
-  addEventListener(_type: 'abort', listener: (event: Event) => void): void {
-    if (!this.aborted) this.listeners.add(listener);
-  }
-
-  removeEventListener(_type: 'abort', listener: (event: Event) => void): void {
-    this.listeners.delete(listener);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
-  }
-}
-
-class LightAbortController {
-  readonly signal = new LightSignal();
-
-  abort(reason: unknown = new DOMException('This operation was aborted', 'AbortError')): void {
-    const signal = this.signal;
-    if (signal.aborted) return;
-    signal.aborted = true;
-    signal.reason = reason;
-    const event = { type: 'abort', target: signal } as unknown as Event;
-    for (const listener of signal.listeners) listener.call(signal, event);
-    signal.listeners.clear();
   }
 }

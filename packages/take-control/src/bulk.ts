@@ -78,13 +78,11 @@ export async function createInBatches(
   sendBatch: SendBatch,
 ): Promise<BulkCreateReport> {
   const { batchSize = DEFAULT_BATCH_SIZE, onProgress, ...init } = options;
-  const refusal = !Array.isArray(technicians)
-    ? 'technicians must be an array'
-    : technicians.length === 0
-      ? 'technicians: give at least one technician'
-      : Number.isInteger(batchSize) && batchSize > 0
-        ? ''
-        : `batchSize must be a whole number of at least 1, got ${batchSize}`;
+  const refusal = !Array.isArray(technicians) || technicians.length === 0
+    ? 'technicians: give a list of at least one technician'
+    : Number.isInteger(batchSize) && batchSize > 0
+      ? ''
+      : `batchSize must be a whole number of at least 1, got ${batchSize}`;
   if (refusal) {
     return { results: [], created: [], failed: [], error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message: refusal } };
   }

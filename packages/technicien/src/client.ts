@@ -87,7 +87,9 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       if (error) return { error: error as ApiError<Status> };
       const headers = { ...init.headers, 'X-AUTH-TOKEN': token };
       // The secrets are read after the login, so a token renewed for this call is among them.
-      const result = await runtime.call<Data, Status>({ ...spec, secrets: tokens.secrets() }, init, (attempt) => send({ ...attempt, headers }));
+      const result = await runtime.call<Data, Status>({ ...spec, secrets: tokens.secrets() }, init, (attempt) =>
+        send({ ...attempt, headers }),
+      );
       if (result.error?.status !== 401 || retried || !tokens.rejected(token)) return result;
     }
   }
@@ -154,26 +156,21 @@ function tokenSource(
   options: TechnicienClientOptions,
   authenticate: (login: string, password: string) => Promise<ApiResult<AuthenticationResult>>,
 ): TokenSource {
-  if (options.token !== undefined) {
-    if (!options.token) throw new TypeError('createTechnicienClient: token is empty');
-    return fixedToken(options.token);
-  }
-  if (options.getToken !== undefined) return callerToken(options.getToken);
-  if (options.credentials !== undefined) {
-    const { login, password } = options.credentials;
-    if (!login || !password) throw new TypeError('createTechnicienClient: credentials need a login and a password');
+  const { token, getToken, credentials } = options;
+  if (token) return fixedToken(token);
+  if (getToken) return callerToken(getToken);
+  if (credentials?.login && credentials.password) {
+    const { login, password } = credentials;
     return loginSession({
       secrets: [password],
-      ...(options.renewBeforeMs !== undefined ? { renewBeforeMs: options.renewBeforeMs } : {}),
+      ...(options.renewBeforeMs !== undefined && { renewBeforeMs: options.renewBeforeMs }),
       login: async (): Promise<TokenOutcome> => {
-        const result = await authenticate(login, password);
-        if (result.error) return { error: result.error };
-        if (!result.data.token) {
-          return { error: { kind: 'invalid-response', operation: 'authenticate', status: result.response.status, message: 'The login response has no token' } };
-        }
-        return { token: result.data.token };
+        const { data, error } = await authenticate(login, password);
+        if (error) return { error };
+        if (data.token) return { token: data.token };
+        return { error: { kind: 'invalid-response', operation: 'authenticate', status: 0, message: 'The login response has no token' } };
       },
     });
   }
-  throw new TypeError('createTechnicienClient: give one of `token`, `getToken` or `credentials`');
+  throw new TypeError('createTechnicienClient: give a non-empty `token`, a `getToken` function, or `credentials` with a login and a password');
 }

@@ -14,9 +14,10 @@ export function joinEmails(emails: readonly string[]): Checked {
 
 /** `dateFin` goes on the wire as `yyyy-MM-dd`. A `Date` gives its local calendar day. */
 export function formatDateFin(dateFin: Date | string): Checked {
+  // A Date's local calendar day: shifted by its offset, its UTC day is the local one.
   const value =
-    dateFin instanceof Date
-      ? `${String(dateFin.getFullYear()).padStart(4, '0')}-${String(dateFin.getMonth() + 1).padStart(2, '0')}-${String(dateFin.getDate()).padStart(2, '0')}`
+    dateFin instanceof Date && !Number.isNaN(dateFin.getTime())
+      ? new Date(dateFin.getTime() - dateFin.getTimezoneOffset() * 60_000).toISOString().slice(0, 10)
       : String(dateFin);
   // A day the calendar does not have (2025-02-30) rolls over into another day: refuse it.
   const time = /^\d{4}-\d\d-\d\d$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;

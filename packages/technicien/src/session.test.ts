@@ -139,8 +139,8 @@ describe('other token sources', () => {
     expect(asked).toBe(2);
   });
 
-  it('refuses to be created without a token source', () => {
-    expect(() => createTechnicienClient({ baseUrl: server.url } as never)).toThrow(/one of `token`, `getToken` or `credentials`/);
+  it.each([{}, { token: '' }, { credentials: { login: 'tech', password: '' } }])('refuses to be created without a usable token source: %j', (source) => {
+    expect(() => createTechnicienClient({ baseUrl: server.url, ...source } as never)).toThrow(/give a non-empty `token`, a `getToken` function, or `credentials`/);
   });
 });
 

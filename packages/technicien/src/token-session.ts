@@ -22,7 +22,10 @@ export interface TokenSource {
 }
 
 export function fixedToken(token: string): TokenSource {
-  return { current: async () => ({ token }), rejected: () => false, secrets: () => [token] };
+  // The same settled promise and list for every call: this source sits on each call's path.
+  const current = Promise.resolve({ token });
+  const secrets = [token];
+  return { current: () => current, rejected: () => false, secrets: () => secrets };
 }
 
 export function callerToken(getToken: () => string | Promise<string>): TokenSource {
