@@ -10,6 +10,7 @@ import {
   type ClientRuntimeOptions,
   type FetchOutcome,
   type Transport,
+  WireRequestClass,
 } from './index.js';
 import { undiciTransport } from './node.js';
 import { retryAfterMs } from './retry.js';
@@ -300,6 +301,24 @@ describe.each([
     const result = await call()('POST', '/echo-key');
     expect(result.error).toMatchObject({ kind: 'http', status: 403, message: 'Invalid key: KEY [redacted]' });
     expect(result.error?.body).toEqual({ message: 'Invalid key: KEY [redacted]', seen: ['KEY [redacted]'] });
+  });
+});
+
+describe('default timeouts', () => {
+  it('a transport that enforces timeouts itself gets 30 s per attempt; one that does not gets none', async () => {
+    const given: (number | undefined)[] = [];
+    const recording = (timesOut: boolean) => (): Transport => ({
+      Request: WireRequestClass,
+      timesOut,
+      fetch(request, options) {
+        given.push(options?.timeoutMs);
+        return fetchTransport().fetch(request, options);
+      },
+    });
+    expect((await makeClient(recording(true))('GET', '/ok')).data).toMatchObject({ ok: true });
+    expect((await makeClient(recording(false))('GET', '/ok')).data).toMatchObject({ ok: true });
+    expect((await makeClient(recording(true), { timeoutMs: 5 })('GET', '/ok', { timeoutMs: 1234 })).data).toMatchObject({ ok: true });
+    expect(given).toEqual([30_000, 0, 1234]);
   });
 });
 

@@ -22,7 +22,7 @@ export interface Transport {
 export interface SendOptions {
   /** The largest response body the client accepts, in bytes. */
   maxBodyBytes?: number;
-  /** The attempt's timeout in ms, 0 for none; given only to a transport that `timesOut`. */
+  /** The attempt's timeout in ms, 0 for none: a transport that `timesOut` enforces it. */
   timeoutMs?: number;
 }
 
