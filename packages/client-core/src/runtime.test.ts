@@ -322,6 +322,16 @@ describe('default timeouts', () => {
   });
 });
 
+describe('a transport that fails oddly', () => {
+  it('rejecting with something that is not an Error still gives a typed network error, not a throw', async () => {
+    const odd = (): Transport => ({ Request: WireRequestClass, fetch: () => Promise.reject(undefined) });
+    const result = await makeClient(odd, { retry: false })('POST', '/ok');
+    // (openapi-fetch drops a falsy rejection and then fails on the missing response: a TypeError of its own.)
+    expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 1 });
+    expect(result.error?.message).toMatch(/^The request could not be sent: /);
+  });
+});
+
 describe('Retry-After', () => {
   it('reads delay-seconds and HTTP dates', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');

@@ -149,7 +149,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
           if (callerSignal?.aborted) continue;
           response = cause instanceof ResponseBodyError ? cause.response : response;
           const detail = describeCause(cause);
-          if (timedOut || (cause as Error).name === 'TimeoutError') {
+          if (timedOut || (cause as Error | undefined)?.name === 'TimeoutError') {
             result = fail('timeout', timedOutMessage);
             retry = 1;
           } else if (!response) {
