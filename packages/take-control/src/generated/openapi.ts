@@ -87,7 +87,7 @@ export interface components {
              */
             email: string;
             /**
-             * @description The technician's full name.
+             * @description The technician's full name; not empty (this spec's assumption, the guide says so of the email only).
              * @example John Doe
              */
             name: string;

@@ -385,9 +385,10 @@ export interface components {
          * @description Email(s) du/des technicien(s) qu’on veut récupérer. Si vous voulez mettre plusieurs emails, séparez les par des ;
          *
          *     The e-mail address of each technician to grant access to; several addresses go in this one parameter,
-         *     joined by `;` (e.g. `tech1@example.com;tech2@example.com`), so an address cannot contain `;`; none may
-         *     be blank (the pattern says so). No e-mail format is enforced on the addresses themselves. The vendor's table does not mark it as required; it is
-         *     modelled as required because the call is meaningless without it.
+         *     joined by `;` (e.g. `tech1@example.com;tech2@example.com`), so an address cannot contain `;`. That none
+         *     may be blank is this spec's assumption, not the vendor's (the pattern says so). No e-mail format is
+         *     enforced on the addresses themselves. The vendor's table does not mark it as required; it is modelled as
+         *     required because the call is meaningless without it.
          * @example tech1@example.com;tech2@example.com
          */
         emails: string;
@@ -473,9 +474,10 @@ export interface operations {
                  * @description Email(s) du/des technicien(s) qu’on veut récupérer. Si vous voulez mettre plusieurs emails, séparez les par des ;
                  *
                  *     The e-mail address of each technician to grant access to; several addresses go in this one parameter,
-                 *     joined by `;` (e.g. `tech1@example.com;tech2@example.com`), so an address cannot contain `;`; none may
-                 *     be blank (the pattern says so). No e-mail format is enforced on the addresses themselves. The vendor's table does not mark it as required; it is
-                 *     modelled as required because the call is meaningless without it.
+                 *     joined by `;` (e.g. `tech1@example.com;tech2@example.com`), so an address cannot contain `;`. That none
+                 *     may be blank is this spec's assumption, not the vendor's (the pattern says so). No e-mail format is
+                 *     enforced on the addresses themselves. The vendor's table does not mark it as required; it is modelled as
+                 *     required because the call is meaningless without it.
                  * @example tech1@example.com;tech2@example.com
                  */
                 emails: components["parameters"]["emails"];
