@@ -7,9 +7,9 @@
 // Listed before summary-reporter.mjs, whose line stays last; this onTestRunEnd prints synchronously
 // because vitest runs the reporters' hooks together.
 import { listApis } from '../apis.mjs';
-import { listSpecOperations } from '../testing/openapi-validator.mjs';
+import { documentedStatusKey } from '../testing/openapi-validator.mjs';
 import { seedJsonExamples } from '../testing/seed-examples.mjs';
-import { loadSpec } from '../testing/spec.mjs';
+import { loadSpec, specOperations } from '../testing/spec.mjs';
 import { addRunFailures, resetRunFailures } from './run-failures.mjs';
 
 /** @typedef {import('../testing/vitest-contract.mjs').ContractMeta} ContractMeta */
@@ -90,10 +90,10 @@ export default class ContractCoverageReporter {
 export function coverageOf(apiName, seen) {
   const spec = loadSpec(apiName);
   // Spec order, as a reader of the spec sees the operations.
-  const operations = listSpecOperations(spec).sort((a, b) => specOrder(spec, a) - specOrder(spec, b));
+  const operations = specOperations(spec);
   const statuses = [...new Set(operations.flatMap((operation) => Object.keys(operation.operation.responses ?? {})))].sort();
   const idWidth = Math.max(...operations.map((operation) => operation.operationId.length));
-  /** @param {import('../testing/openapi-validator.mjs').SpecOperation} operation */
+  /** @param {ReturnType<typeof specOperations>[number]} operation */
   const label = (operation) => `${operation.operationId.padEnd(idWidth)}  ${operation.method} ${operation.path}`;
   const nameWidth = Math.max(...operations.map((operation) => label(operation).length));
   const header = `${apiName.padEnd(nameWidth + 2)}${statuses.map((status) => status.padStart(7)).join('')}`;
@@ -102,7 +102,7 @@ export function coverageOf(apiName, seen) {
   const rows = operations.map((operation) => {
     const cells = statuses.map((status) => {
       if (!(status in (operation.operation.responses ?? {}))) return '·'.padStart(7);
-      const count = countFor(seen.pairs, operation.operationId, status, Object.keys(operation.operation.responses));
+      const count = countFor(seen.pairs, operation.operationId, status, operation.operation.responses);
       if (count === 0) missing.push(`${apiName} ${operation.operationId} ${status}: no contract test exercised it`);
       return (count === 0 ? '0 ✗' : String(count)).padStart(7);
     });
@@ -130,21 +130,13 @@ export function coverageOf(apiName, seen) {
 /**
  * Exchanges of `operationId` counted for a documented status key: `200`, a range such as `4XX` (its
  * statuses not documented on their own), or `default` (any status no other key documents).
- * @param {Map<string, number>} pairs @param {string} operationId @param {string} status @param {string[]} documented
+ * @param {Map<string, number>} pairs @param {string} operationId @param {string} status @param {Record<string, unknown>} responses
  */
-function countFor(pairs, operationId, status, documented) {
+function countFor(pairs, operationId, status, responses) {
   let count = 0;
   for (const [pair, n] of pairs) {
     const [id, code] = pair.split(' ');
-    if (id !== operationId || code === undefined) continue;
-    const rangeKey = `${code[0]}XX`;
-    const key = documented.includes(code) ? code : documented.includes(rangeKey) ? rangeKey : 'default';
-    if (key === status) count += n;
+    if (id === operationId && code !== undefined && documentedStatusKey(responses, Number(code)) === status) count += n;
   }
   return count;
-}
-
-/** @param {any} spec @param {import('../testing/openapi-validator.mjs').SpecOperation} operation */
-function specOrder(spec, operation) {
-  return Object.keys(spec.paths).indexOf(operation.path) * 10 + ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'].indexOf(operation.method);
 }

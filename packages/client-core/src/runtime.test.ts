@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../../tools/mock-server.mjs';
 import { sendJson, startLocalServer, type LocalServer } from '../../../tools/testing/local-server.mjs';
 import {
   createRuntime,
@@ -66,10 +67,8 @@ beforeAll(async () => {
         return sendJson(response, 404, { message: 'Not found' });
     }
   });
-  // A port nothing listens on: a server that was there and is gone.
-  const gone = await startLocalServer(() => undefined);
-  refusedUrl = gone.url;
-  await gone.close();
+  // A port nothing listens on.
+  refusedUrl = `http://127.0.0.1:${await freePort()}`;
 });
 afterAll(() => server.close());
 afterEach(() => hits.clear());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../tools/mock-server.mjs';
 import { mockUrl } from '../../../tools/testing/mock-url.mjs';
 import { toResult } from '@techapi/client-core';
 import { listOperations } from '../../../tools/testing/spec.mjs';
@@ -97,7 +98,9 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
   });
 
   it('an empty bulk list is refused before anything is sent', async () => {
-    expect(await client.createTechnicians([])).toEqual({
+    const report = await client.createTechnicians([]);
+    expect(contract.exchanges).toEqual([]);
+    expect(report).toEqual({
       results: [],
       created: [],
       failed: [],
@@ -170,7 +173,7 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
   });
 
   it('an unreachable server gives a network error without the key', async () => {
-    const offline = createTakeControlClient({ baseUrl: 'http://127.0.0.1:9', integrationKey, fetch: contract.fetch });
+    const offline = createTakeControlClient({ baseUrl: `http://127.0.0.1:${await freePort()}`, integrationKey, fetch: contract.fetch });
     const result = await offline.createTechnician(john);
     expect(result.error).toMatchObject({ kind: 'network', status: 0, operation: 'createTechnician' });
     expect(result.error?.message).toMatch(/ECONNREFUSED|fetch failed/);
