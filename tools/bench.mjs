@@ -12,8 +12,8 @@ import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
+import { getApi, repoRoot } from './apis.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const self = fileURLToPath(import.meta.url);
 
 const ROUNDS = 30;
@@ -105,27 +105,25 @@ async function rawUndici({ url, headers, body }) {
   return () => request(url, { method: 'POST', headers, body: body() }).then((response) => response.body.json());
 }
 
+/**
+ * The runtime options of a variant, the same for both clients.
+ * @param {{ undiciTransport: () => unknown }} module @param {boolean} undici @param {number} [timeoutMs]
+ */
+function runtimeOptions(module, undici, timeoutMs) {
+  return { ...(undici && { transport: module.undiciTransport() }), ...(timeoutMs !== undefined && { timeoutMs }) };
+}
+
 /** @param {string} url @param {boolean} undici @param {number} [timeoutMs] */
 async function takeControl(url, undici, timeoutMs) {
   const module = await importDist('take-control', 'node.js');
-  const client = module.createTakeControlClient({
-    baseUrl: url,
-    integrationKey: KEY,
-    ...(undici ? { transport: module.undiciTransport() } : {}),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  });
+  const client = module.createTakeControlClient({ baseUrl: url, integrationKey: KEY, ...runtimeOptions(module, undici, timeoutMs) });
   return () => client.createTechnician(TECHNICIAN).then(check);
 }
 
 /** @param {string} url @param {boolean} undici @param {number} [timeoutMs] */
 async function technicien(url, undici, timeoutMs) {
   const module = await importDist('technicien', 'node.js');
-  const client = module.createTechnicienClient({
-    baseUrl: url,
-    token: TOKEN,
-    ...(undici ? { transport: module.undiciTransport() } : {}),
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
-  });
+  const client = module.createTechnicienClient({ baseUrl: url, token: TOKEN, ...runtimeOptions(module, undici, timeoutMs) });
   return () => client.grantClientAccess(GRANT).then(check);
 }
 
@@ -137,7 +135,7 @@ function check(result) {
 
 /** The built package (a path held in a variable: the type checker does not need dist/ to exist). @param {string} pkg @param {string} file */
 function importDist(pkg, file) {
-  const target = pathToFileURL(path.join(root, 'packages', pkg, 'dist', file)).href;
+  const target = pathToFileURL(path.join(getApi(pkg).packageDir, 'dist', file)).href;
   return import(target);
 }
 
@@ -232,7 +230,7 @@ async function bundleSizes() {
   /** @param {string} contents */
   const size = async (contents) => {
     const result = await build({
-      stdin: { contents, resolveDir: root, loader: 'js' },
+      stdin: { contents, resolveDir: repoRoot, loader: 'js' },
       bundle: true,
       minify: true,
       format: 'esm',
@@ -243,7 +241,7 @@ async function bundleSizes() {
     const code = result.outputFiles[0]?.contents ?? new Uint8Array();
     return { min: code.length, gzip: gzipSync(code, { level: 9 }).length };
   };
-  const dist = (/** @type {string} */ pkg) => JSON.stringify(path.join(root, 'packages', pkg, 'dist', 'index.js'));
+  const dist = (/** @type {string} */ pkg) => JSON.stringify(path.join(getApi(pkg).packageDir, 'dist', 'index.js'));
   const base = await size(
     `import createClient from 'openapi-fetch'; const c = createClient({ baseUrl: 'x' }); export const run = () => c.POST('/tech', { body: {} });`,
   );

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { listApis, repoRoot } from './apis.mjs';
-import { curlSample, operationsOf, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/code-samples.mjs';
+import { curlSample, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/code-samples.mjs';
+import { loadSpec, specOperations } from './testing/spec.mjs';
 import { renderLanding } from './docs/landing.mjs';
 
 const run = promisify(execFile);
@@ -92,8 +93,8 @@ function localizePage(html, integrity, page) {
 
 /** The bundled spec with `x-codeSamples` on every operation, for the docs only. @param {import('./apis.mjs').Api} api */
 function docsSpecOf(api) {
-  const spec = JSON.parse(readFileSync(api.bundledJson, 'utf8'));
-  const operations = operationsOf(spec);
+  const spec = loadSpec(api.name);
+  const operations = specOperations(spec);
   const typescript = readTypeScriptExamples(api, operations.map(({ operation }) => operation.operationId));
   for (const ref of operations) {
     ref.operation['x-codeSamples'] = [
@@ -132,7 +133,7 @@ async function buildReference(api, workDir, integrity) {
     summary: spec.info.summary,
     page: basename(api.docsHtml),
     specFiles,
-    operations: operations.map(({ method, path, operation }) => ({ method, path, summary: operation.summary ?? operation.operationId })),
+    operations: operations.map(({ method, path, operation }) => ({ method: method.toLowerCase(), path, summary: operation.summary ?? operation.operationId })),
   };
 }
 

@@ -1,7 +1,8 @@
 // @ts-check
 // The versioning scheme: a package's version IS the version of the spec it implements (info.version).
 // Between releases the spec may already carry the next version; then the pending changesets must take the
-// package there when `changeset version` applies them. So, for every API:
+// package there when `changeset version` applies them (changesets' own release plan says where). So, for
+// every API:
 //   package.json version + pending changesets' bump  ==  specs/<api>/openapi.yaml info.version
 //   and the package README states that same spec version.
 // Run by `npm test` (turbo task //#check:versions); fails with what to change.
@@ -10,22 +11,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { listApis } from './apis.mjs';
-import { bumpVersion, pendingBump, readChangesets } from './changesets.mjs';
+import { releasePlan } from './changesets.mjs';
 
 /**
  * @param {{ packageName: string, packageVersion: string, specVersion: string, readme: string,
- *           changesets: import('./changesets.mjs').Changeset[] }} input
+ *           planned?: import('./changesets.mjs').PlannedRelease }} input  `planned`: the package's release plan, if any
  * @returns {string[]} what is wrong, empty when consistent
  */
-export function versionProblems({ packageName, packageVersion, specVersion, readme, changesets }) {
+export function versionProblems({ packageName, packageVersion, specVersion, readme, planned }) {
   const problems = [];
-  const bump = pendingBump(packageName, changesets);
-  const planned = bumpVersion(packageVersion, bump);
-  if (planned !== specVersion) {
-    const how = bump === 'none' ? 'with no pending changeset' : `with the pending ${bump} changeset(s)`;
+  const next = planned?.newVersion ?? packageVersion;
+  if (next !== specVersion) {
+    const how = planned && planned.type !== 'none' ? `with the pending ${planned.type} changeset(s)` : 'with no pending changeset';
     problems.push(
-      `${packageName} would be released as ${planned} (${packageVersion} ${how}) but its spec's info.version is ` +
-        `${specVersion}. They must agree: set info.version (and the README's "Spec version") to ${planned}, or ` +
+      `${packageName} would be released as ${next} (${packageVersion} ${how}) but its spec's info.version is ` +
+        `${specVersion}. They must agree: set info.version (and the README's "Spec version") to ${next}, or ` +
         `add or change the pending changesets (npx changeset) so that they lead to ${specVersion}.`,
     );
   }
@@ -39,17 +39,9 @@ export function versionProblems({ packageName, packageVersion, specVersion, read
   return problems;
 }
 
-/** @param {string[]} knownPackages @param {import('./changesets.mjs').Changeset[]} changesets */
-export function unknownPackageProblems(knownPackages, changesets) {
-  return changesets.flatMap((changeset) =>
-    Object.keys(changeset.releases)
-      .filter((name) => !knownPackages.includes(name))
-      .map((name) => `.changeset/${changeset.file} names ${name}, which is not one of ${knownPackages.join(', ')}.`),
-  );
-}
-
-function main() {
-  const changesets = readChangesets();
+async function main() {
+  // Throws, naming it, when a changeset names a package that does not exist.
+  const { releases } = await releasePlan();
   const packageNames = [];
   const problems = [];
   for (const api of listApis()) {
@@ -62,11 +54,10 @@ function main() {
         packageVersion: pkg.version,
         specVersion: String(spec.info.version),
         readme: readFileSync(join(api.packageDir, 'README.md'), 'utf8'),
-        changesets,
+        planned: releases.get(pkg.name),
       }),
     );
   }
-  problems.push(...unknownPackageProblems(packageNames, changesets));
   if (problems.length > 0) {
     console.error(problems.join('\n'));
     process.exit(1);
@@ -74,4 +65,4 @@ function main() {
   console.log(`versions agree with the specs: ${packageNames.join(', ')}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApis, repoRoot } from './apis.mjs';
-import { curlSample, operationsOf, readTypeScriptExamples } from './docs/code-samples.mjs';
+import { curlSample, readTypeScriptExamples } from './docs/code-samples.mjs';
 import { startStaticServer } from './static-server.mjs';
-import { loadSpec } from './testing/spec.mjs';
+import { loadSpec, specOperations } from './testing/spec.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -173,7 +173,7 @@ describe.skipIf(skip)('published docs in chromium', () => {
   for (const api of listApis()) {
     it(`${api.name}.html shows every operation with its TypeScript and curl samples, all from its own origin`, async () => {
       const spec = loadSpec(api.name);
-      const operations = operationsOf(spec);
+      const operations = specOperations(spec);
       const typescript = readTypeScriptExamples(api, operations.map(({ operation }) => operation.operationId));
       await visit(`${api.name}.html`, async (page) => {
         expect(await page.evaluate(() => document.characterSet)).toBe('UTF-8');

@@ -1,7 +1,8 @@
 // @ts-check
 // Generates each package's TypeScript types from its bundled spec with openapi-typescript.
 //   node tools/generate-types.mjs          write packages/<api>/src/generated/openapi.ts
-//   node tools/generate-types.mjs --check  fail when a committed file differs from what the spec generates
+//   node tools/generate-types.mjs --check  fail when the generated file (written by the run without --check,
+//                                          which turbo runs first) differs from the one committed at HEAD
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
@@ -39,17 +40,15 @@ function committedVersion(path) {
 const check = process.argv.includes('--check');
 const stale = [];
 for (const api of listApis()) {
-  const generated = await generateTypes(api);
   const file = relative(repoRoot, api.generatedTypes);
-  if (!check) {
-    mkdirSync(dirname(api.generatedTypes), { recursive: true });
-    writeFileSync(api.generatedTypes, generated);
+  if (check) {
+    // Compare what the generation just wrote with what is committed: `npm run build` rewrites the working
+    // tree, so only the commit can tell whether someone changed the spec and forgot to regenerate.
+    if (committedVersion(api.generatedTypes) !== readFileSync(api.generatedTypes, 'utf8')) stale.push(file);
     continue;
   }
-  // Compare with what is committed, not with the working tree: `npm run build` rewrites the working
-  // tree, so only the commit can tell whether someone changed the spec and forgot to regenerate.
-  const committed = committedVersion(api.generatedTypes) ?? readFileSync(api.generatedTypes, 'utf8');
-  if (committed !== generated) stale.push(file);
+  mkdirSync(dirname(api.generatedTypes), { recursive: true });
+  writeFileSync(api.generatedTypes, await generateTypes(api));
 }
 if (stale.length > 0) {
   console.error(
@@ -58,4 +57,4 @@ if (stale.length > 0) {
   );
   process.exit(1);
 }
-if (check) console.log('Generated types match the specs.');
+if (check) console.log('Generated types match the committed ones.');

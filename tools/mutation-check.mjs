@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { getApi, listApis, repoRoot } from './apis.mjs';
-import { deref } from './testing/spec.mjs';
+import { deref, specOperations } from './testing/spec.mjs';
 
 /**
  * @typedef {object} Mutation
@@ -144,11 +144,7 @@ function mutationsFor(spec) {
     const ref = schema?.$ref ?? schema?.items?.$ref;
     return typeof ref === 'string' && ref.startsWith('#/components/schemas/') ? ref.slice('#/components/schemas/'.length) : undefined;
   };
-  const operations = Object.entries(spec.paths ?? {}).flatMap(([path, item]) =>
-    Object.entries(/** @type {Record<string, any>} */ (item))
-      .filter(([method]) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
-      .map(([method, operation]) => ({ path, method, operation })),
-  );
+  const operations = specOperations(spec);
   const requestComponents = operations.map(({ operation }) => componentOf(deref(spec, operation.requestBody)?.content?.['application/json']?.schema));
   const responseComponents = operations.flatMap(({ operation }) =>
     Object.entries(operation.responses ?? {})
@@ -212,8 +208,8 @@ function mutationsFor(spec) {
         id: 'success-status-changed',
         describe: `${first.operation.operationId} answers ${unused} instead of ${success}`,
         apply: (mutated) => {
-          const responses = mutated.paths[first.path][first.method].responses;
-          mutated.paths[first.path][first.method].responses = Object.fromEntries(
+          const responses = mutated.paths[first.path][first.method.toLowerCase()].responses;
+          mutated.paths[first.path][first.method.toLowerCase()].responses = Object.fromEntries(
             Object.entries(responses).map(([status, value]) => [status === success ? unused : status, value]),
           );
         },
@@ -227,7 +223,7 @@ function mutationsFor(spec) {
       id: 'error-status-dropped',
       describe: `${withError.operation.operationId} no longer documents ${status}`,
       apply: (mutated) => {
-        delete mutated.paths[withError.path][withError.method].responses[/** @type {string} */ (status)];
+        delete mutated.paths[withError.path][withError.method.toLowerCase()].responses[/** @type {string} */ (status)];
       },
     });
   }

@@ -74,8 +74,12 @@ export function dryRun() {
     const releases = versionPackages(copy);
     const publish = new Map();
     for (const release of releases) {
-      // npm reports the tarball on stderr ("npm notice" lines).
-      const npm = spawnSync('npm', ['publish', '--dry-run', '--access', 'public', '--loglevel', 'notice'], { cwd: join(copy, 'packages', release.api), encoding: 'utf8' });
+      // npm reports the tarball on stderr ("npm notice" lines). --offline: even a dry run asks the registry
+      // for the package's versions otherwise, and retries for a minute when it cannot reach it.
+      const npm = spawnSync('npm', ['publish', '--dry-run', '--offline', '--access', 'public', '--loglevel', 'notice'], {
+        cwd: join(copy, 'packages', release.api),
+        encoding: 'utf8',
+      });
       if (npm.status !== 0) throw new Error(`npm publish --dry-run failed for ${release.name}:\n${npm.stderr}`);
       publish.set(release.api, npm.stderr.split('\n').filter((line) => line.startsWith('npm notice')).join('\n'));
     }

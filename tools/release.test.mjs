@@ -6,23 +6,23 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { listApis, repoRoot } from './apis.mjs';
-import { readChangesets } from './changesets.mjs';
+import { releasePlan } from './changesets.mjs';
 import { dryRun } from './release.mjs';
 
 /** The files a dry run must leave alone. */
 const watched = ['.changeset', ...listApis().flatMap((api) => [join(api.packageDir, 'package.json'), join(api.packageDir, 'CHANGELOG.md')])];
-const snapshot = () => ({
-  changesets: readChangesets().map((changeset) => changeset.file),
+const snapshot = async () => ({
+  changesets: (await releasePlan()).changesets.map((changeset) => changeset.id),
   files: watched.slice(1).map((file) => readFileSync(file, 'utf8')),
 });
 
 describe('npm run release (dry run)', () => {
-  test('versions each package with a pending changeset to its spec version, and changes nothing in the repo', () => {
-    const before = snapshot();
-    const pending = new Set(readChangesets().flatMap((changeset) => Object.keys(changeset.releases)));
+  test('versions each package with a pending changeset to its spec version, and changes nothing in the repo', async () => {
+    const before = await snapshot();
+    const pending = new Set((await releasePlan()).releases.keys());
     const { releases, publish } = dryRun();
 
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(releases.map((release) => release.name).sort()).toEqual([...pending].sort());
     for (const release of releases) {
       const api = listApis().find((candidate) => candidate.name === release.api);

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { listApis, repoRoot } from './apis.mjs';
-import { parseVersion, pendingBump, readChangesets } from './changesets.mjs';
+import { parseVersion, releasePlan } from './changesets.mjs';
 
 const optic = join(repoRoot, 'node_modules/.bin/optic');
 
@@ -77,10 +77,10 @@ export function parseOpticFailures(output) {
 
 /**
  * @param {{ packageName: string, releasedFile: string, currentFile: string,
- *           changesets: import('./changesets.mjs').Changeset[] }} input
+ *           planned?: import('./changesets.mjs').PlannedRelease }} input  `planned`: the package's release plan, if any
  * @returns {Promise<SpecDiffResult>}
  */
-export async function checkSpecAgainstRelease({ packageName, releasedFile, currentFile, changesets }) {
+export async function checkSpecAgainstRelease({ packageName, releasedFile, currentFile, planned }) {
   if (!existsSync(releasedFile)) {
     return { verdict: 'unreleased', breaking: [], message: `${packageName}: never released (no ${relative(repoRoot, releasedFile)}): nothing to compare` };
   }
@@ -91,7 +91,7 @@ export async function checkSpecAgainstRelease({ packageName, releasedFile, curre
     return { verdict: 'compatible', breaking, message: `${packageName}: no breaking change since ${releasedVersion}` };
   }
   const majorSpec = parseVersion(currentVersion).major > parseVersion(releasedVersion).major;
-  const majorChangeset = pendingBump(packageName, changesets) === 'major';
+  const majorChangeset = planned?.type === 'major';
   const list = breaking.map((line) => `  - ${line}`).join('\n');
   if (majorSpec || majorChangeset) {
     const marker = majorSpec ? `info.version ${releasedVersion} → ${currentVersion}` : 'a pending major changeset';
@@ -112,7 +112,8 @@ async function run(file, args, cwd) {
   try {
     const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd,
-      env: { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off', NO_COLOR: '1', FORCE_COLOR: '0' },
+      // Optic phones home twice: telemetry, and an update-notifier child that asks the registry once a day.
+      env: { ...process.env, OPTIC_TELEMETRY_LEVEL: 'off', NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, output: stdout + stderr };
@@ -124,12 +125,17 @@ async function run(file, args, cwd) {
 }
 
 async function main() {
-  const changesets = readChangesets();
+  const { releases } = await releasePlan();
   let failed = false;
   for (const api of listApis()) {
     if (!existsSync(api.bundledJson)) throw new Error(`${api.bundledJson} is missing: run npm run build first`);
     const packageName = JSON.parse(readFileSync(join(api.packageDir, 'package.json'), 'utf8')).name;
-    const result = await checkSpecAgainstRelease({ packageName, releasedFile: releasedSpecFile(api), currentFile: api.bundledJson, changesets });
+    const result = await checkSpecAgainstRelease({
+      packageName,
+      releasedFile: releasedSpecFile(api),
+      currentFile: api.bundledJson,
+      planned: releases.get(packageName),
+    });
     (result.verdict === 'breaking' ? console.error : console.log)(result.message);
     failed ||= result.verdict === 'breaking';
   }

@@ -24,12 +24,13 @@ function changedCopy(name, change) {
   return file;
 }
 
-/** @param {string} currentFile @param {import('./changesets.mjs').Changeset[]} [changesets] */
-function check(currentFile, changesets = []) {
-  return checkSpecAgainstRelease({ packageName, releasedFile, currentFile, changesets });
+/** @param {string} currentFile @param {import('./changesets.mjs').PlannedRelease} [planned] */
+function check(currentFile, planned) {
+  return checkSpecAgainstRelease({ packageName, releasedFile, currentFile, planned });
 }
 
-const majorChangeset = { file: 'drop-bulk.md', releases: { [packageName]: /** @type {const} */ ('major') }, summary: 'Drop bulk' };
+/** A pending major changeset, as the release plan shows it. */
+const majorChangeset = { name: packageName, type: /** @type {const} */ ('major'), oldVersion: '1.0.0', newVersion: '2.0.0', changesets: ['drop-bulk'] };
 
 describe('spec:diff against the released spec', () => {
   test('an unchanged spec is compatible', async () => {
@@ -84,13 +85,13 @@ describe('spec:diff against the released spec', () => {
     const unbumped = changedCopy('major-changeset', (spec) => {
       delete spec.paths['/tech/bulk'];
     });
-    expect((await check(unbumped, [majorChangeset])).verdict).toBe('breaking-major');
-    const minorChangeset = { ...majorChangeset, releases: { [packageName]: /** @type {const} */ ('minor') } };
-    expect((await check(unbumped, [minorChangeset])).verdict).toBe('breaking');
+    expect((await check(unbumped, majorChangeset)).verdict).toBe('breaking-major');
+    const minorChangeset = { ...majorChangeset, type: /** @type {const} */ ('minor'), newVersion: '1.1.0' };
+    expect((await check(unbumped, minorChangeset)).verdict).toBe('breaking');
   }, 60_000);
 
   test('a package never released has nothing to compare', async () => {
-    const result = await checkSpecAgainstRelease({ packageName, releasedFile: join(dir, 'absent.json'), currentFile: releasedFile, changesets: [] });
+    const result = await checkSpecAgainstRelease({ packageName, releasedFile: join(dir, 'absent.json'), currentFile: releasedFile });
     expect(result.verdict).toBe('unreleased');
   });
 });

@@ -7,8 +7,6 @@ import { join, relative } from 'node:path';
 import { repoRoot } from '../apis.mjs';
 import { deref } from '../testing/spec.mjs';
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
-
 /** What Redoc is told to show, in this order (its `codeSamples.languages` option). */
 export const SAMPLE_LANGUAGES = [
   { lang: 'TypeScript', label: 'TypeScript' },
@@ -21,19 +19,8 @@ export const SAMPLE_LANGUAGES = [
  * @property {string} label
  * @property {string} source
  *
- * @typedef {object} OperationRef
- * @property {string} path
- * @property {string} method  lower case
- * @property {any} pathItem
- * @property {any} operation
+ * @typedef {ReturnType<typeof import('../testing/spec.mjs').specOperations>[number]} OperationRef
  */
-
-/** @param {any} spec @returns {OperationRef[]} */
-export function operationsOf(spec) {
-  return Object.entries(spec.paths ?? {}).flatMap(([path, pathItem]) =>
-    METHODS.filter((method) => pathItem[method]).map((method) => ({ path, method, pathItem, operation: pathItem[method] })),
-  );
-}
 
 /** @param {string} packageDir @returns {string} */
 export function examplesDirOf(packageDir) {
@@ -84,8 +71,7 @@ export function readTypeScriptExamples(api, operationIds) {
  * @param {OperationRef} ref
  * @returns {string}
  */
-export function curlSample(spec, { path, method, pathItem, operation }) {
-  const parameters = mergeParameters(spec, pathItem.parameters, operation.parameters);
+export function curlSample(spec, { path, method, pathItem, operation, parameters }) {
   const query = [];
   const headers = [];
   let resolvedPath = path;
@@ -104,7 +90,7 @@ export function curlSample(spec, { path, method, pathItem, operation }) {
   const auth = authArguments(spec, operation, query);
   const url = serverUrl(spec, operation, pathItem) + resolvedPath + (query.length > 0 ? `?${query.join('&')}` : '');
 
-  const lines = [`curl -X ${method.toUpperCase()} ${singleQuoted(url)}`];
+  const lines = [`curl -X ${method} ${singleQuoted(url)}`];
   for (const argument of auth) lines.push(`  ${argument}`);
   for (const header of headers) lines.push(`  -H ${header}`);
   const body = requestBodyExample(spec, operation);
@@ -114,14 +100,6 @@ export function curlSample(spec, { path, method, pathItem, operation }) {
     lines.push(`  -d ${singleQuoted(text)}`);
   }
   return lines.join(' \\\n');
-}
-
-/** Path-level parameters, overridden by operation-level ones of the same name and location. @param {any} spec @param {any[] | undefined} shared @param {any[] | undefined} own @returns {any[]} */
-function mergeParameters(spec, shared = [], own = []) {
-  /** @type {Map<string, any>} */
-  const byKey = new Map();
-  for (const parameter of [...shared, ...own].map((item) => deref(spec, item))) byKey.set(`${parameter.in}:${parameter.name}`, parameter);
-  return [...byKey.values()];
 }
 
 /** @param {any} spec @param {any} parameter @returns {unknown} */

@@ -1,5 +1,6 @@
 // @ts-check
-// Reads a bundled spec (dist/specs/<api>.json) for tests: its operations, statuses and named examples.
+// Reads a bundled spec (dist/specs/<api>.json) for the tests and the docs build: its operations, statuses and
+// named examples.
 import { readFileSync } from 'node:fs';
 import { getApi } from '../apis.mjs';
 
@@ -45,7 +46,7 @@ function examplesOf(spec, media) {
 /**
  * Every operation of a spec, in the spec's order: the one walk over `paths` that every test tool builds on.
  * @param {any} spec
- * @returns {{ operationId: string, method: string, path: string, operation: any, parameters: any[] }[]}
+ * @returns {{ operationId: string, method: string, path: string, pathItem: any, operation: any, parameters: any[] }[]}
  *   method in upper case; parameters are the path item's and the operation's, dereferenced, the operation's winning
  */
 export function specOperations(spec) {
@@ -58,7 +59,7 @@ export function specOperations(spec) {
         const parameter = deref(spec, ref);
         parameters.set(`${parameter.in}:${parameter.name}`, parameter);
       }
-      return { operationId: operation.operationId, method: method.toUpperCase(), path, operation, parameters: [...parameters.values()] };
+      return { operationId: operation.operationId, method: method.toUpperCase(), path, pathItem: item, operation, parameters: [...parameters.values()] };
     }),
   );
 }
