@@ -55,10 +55,10 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
       expect(stdout).toMatch(/✓ setTechnicianStatus "disable"/);
       expect(stdout).toContain('3 scenarios, 3 exchanges: 3 violations.');
       expect(stdout).not.toContain(key);
-      // Prism forwarded each request, with the base path of the target and the key.
+      // Prism forwarded each request (in the spec's order), with the base path of the target and the key.
       expect(broken.received.map((request) => `${request.method} ${request.url.pathname}`)).toEqual([
-        'POST /base/tech/bulk',
         'POST /base/tech',
+        'POST /base/tech/bulk',
         'PUT /base/tech/john.doe%40example.com',
       ]);
       expect(broken.received[0]?.headers.authorization).toBe(`INTEGRATION-KEY ${key}`);

@@ -3,8 +3,7 @@
 // taken from the spec's examples, and the driver that sends a spec-level request through an API's real
 // client. The same scenarios run against the mock (packages/<api>/src/contract.test.ts) and, through
 // Prism's validation proxy, against a real server (`npm run verify`).
-import { deref, loadSpec } from './spec.mjs';
-import { listSpecOperations } from './openapi-validator.mjs';
+import { deref, listOperations, loadSpec } from './spec.mjs';
 
 /**
  * @typedef {object} SpecRequest  a request as the spec describes it, before any client shapes it
@@ -52,7 +51,7 @@ function parameterExample(spec, parameter) {
 /** @param {string} apiName @returns {Scenario[]} */
 export function exampleScenarios(apiName) {
   const spec = loadSpec(apiName);
-  return listSpecOperations(spec).flatMap((operation) => {
+  return listOperations(apiName).flatMap((operation) => {
     /** @type {SpecRequest} */
     const base = { path: {}, query: {} };
     for (const parameter of operation.parameters) {
@@ -64,11 +63,8 @@ export function exampleScenarios(apiName) {
       if (parameter.in === 'path') base.path[parameter.name] = example;
       else if (parameter.in === 'query') base.query[parameter.name] = example;
     }
-    const requestBody = deref(spec, operation.operation.requestBody);
-    const bodyExamples = Object.values(requestBody?.content ?? {}).flatMap((/** @type {any} */ media) =>
-      Object.entries(media.examples ?? {}).map(([name, example]) => ({ name, value: deref(spec, example).value })),
-    );
-    if (requestBody?.required && bodyExamples.length === 0) throw new Error(`${operation.operationId}: its required body has no example`);
+    const bodyExamples = operation.requestExamples;
+    if (deref(spec, operation.operation.requestBody)?.required && bodyExamples.length === 0) throw new Error(`${operation.operationId}: its required body has no example`);
     if (bodyExamples.length === 0) return [{ name: `${operation.operationId}`, operationId: operation.operationId, request: base }];
     return bodyExamples.map((example) => ({
       name: `${operation.operationId} "${example.name}"`,

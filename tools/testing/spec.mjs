@@ -16,6 +16,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
  * @property {string} method   upper case
  * @property {string} path     the path template
  * @property {any} operation   the operation object, refs unresolved
+ * @property {any[]} parameters  the path item's and the operation's, dereferenced
  * @property {NamedExample[]} requestExamples
  * @property {Map<number, NamedExample[]>} responseExamples  by status
  */
@@ -67,7 +68,7 @@ export function specOperations(spec) {
 /** @param {string} apiName @returns {OperationInfo[]} */
 export function listOperations(apiName) {
   const spec = loadSpec(apiName);
-  return specOperations(spec).map(({ operationId, method, path, operation }) => {
+  return specOperations(spec).map(({ operationId, method, path, operation, parameters }) => {
     const requestBody = deref(spec, operation.requestBody);
     /** @type {Map<number, NamedExample[]>} */
     const responseExamples = new Map();
@@ -80,6 +81,7 @@ export function listOperations(apiName) {
       method,
       path,
       operation,
+      parameters,
       requestExamples: Object.values(requestBody?.content ?? {}).flatMap((media) => examplesOf(spec, media)),
       responseExamples,
     };
