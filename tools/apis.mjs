@@ -18,6 +18,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  * @property {string} bundledJson     dist/specs/<api>.json
  * @property {string} packageDir
  * @property {string} generatedTypes  the committed openapi-typescript output
+ * @property {string} generatedSpecVersion  the committed SPEC_VERSION export (info.version)
  * @property {string} docsHtml        dist/docs/<api>.html
  */
 
@@ -32,6 +33,7 @@ export function listApis() {
     bundledJson: join(repoRoot, 'dist/specs', `${name}.json`),
     packageDir: join(repoRoot, 'packages', name),
     generatedTypes: join(repoRoot, 'packages', name, 'src/generated/openapi.ts'),
+    generatedSpecVersion: join(repoRoot, 'packages', name, 'src/generated/spec-version.ts'),
     docsHtml: join(repoRoot, 'dist/docs', `${name}.html`),
   }));
 }

@@ -1,48 +1,69 @@
 // @ts-check
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { changesetDir, releasePlan } from './changesets.mjs';
+import { parse } from 'yaml';
 import { versionProblems } from './check-versions.mjs';
+import { listPublishedPackages } from './packages.mjs';
 
 const packageName = '@techapi/take-control';
-const readme = '**Spec version: 1.0.0** (the spec\'s `info.version`).';
-/** A package's release plan, as changesets computes it. @param {'major' | 'minor' | 'patch'} type @param {string} newVersion */
-const planned = (type, newVersion) => ({ name: packageName, type, oldVersion: '', newVersion, changesets: [] });
+const current = {
+  packageName,
+  api: 'take-control',
+  specVersion: '1.1.0',
+  recorded: { 'take-control': '1.1.0' },
+  readme: "**Spec version: 1.1.0** (the spec's `info.version`).",
+  generated: 'export const SPEC_VERSION = "1.1.0";\n',
+  index: "export { SPEC_VERSION } from './generated/spec-version.js';\n",
+};
 
-describe('package version vs spec info.version', () => {
-  test('released state: equal versions, no changeset', () => {
-    expect(versionProblems({ packageName, packageVersion: '1.0.0', specVersion: '1.0.0', readme })).toEqual([]);
+describe('the spec version a package records, in package.json, README and SPEC_VERSION', () => {
+  test('all three at info.version: consistent, whatever the package version', () => {
+    expect(versionProblems(current)).toEqual([]);
   });
 
-  test('first release: 0.0.0 with a major changeset reaches spec 1.0.0', () => {
-    expect(versionProblems({ packageName, packageVersion: '0.0.0', specVersion: '1.0.0', readme, planned: planned('major', '1.0.0') })).toEqual([]);
-  });
-
-  test('a spec bumped without a changeset fails and says what to do', () => {
-    const [problem] = versionProblems({ packageName, packageVersion: '1.0.0', specVersion: '1.1.0', readme: readme.replace('1.0.0', '1.1.0') });
-    expect(problem).toContain('would be released as 1.0.0');
-    expect(problem).toContain('info.version is 1.1.0');
-  });
-
-  test('a changeset whose bump does not reach the spec version fails', () => {
-    const problems = versionProblems({
-      packageName,
-      packageVersion: '1.0.0',
-      specVersion: '2.0.0',
-      readme: readme.replace('1.0.0', '2.0.0'),
-      planned: planned('minor', '1.1.0'),
+  test('each place left behind is named with what to change', () => {
+    const stale = versionProblems({
+      ...current,
+      recorded: { 'take-control': '1.0.0' },
+      readme: current.readme.replace('1.1.0', '1.0.0'),
+      generated: current.generated.replace('1.1.0', '1.0.0'),
     });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('would be released as 1.1.0');
+    expect(stale).toEqual([
+      `${packageName}'s package.json records take-control spec 1.0.0 but specs/take-control is at 1.1.0: set "techapi": { "specVersions": { "take-control": "1.1.0" } }.`,
+      `${packageName}'s README states spec version 1.0.0 but specs/take-control is at 1.1.0.`,
+      `${packageName}'s SPEC_VERSION is 1.0.0 but specs/take-control is at 1.1.0: run npm run build.`,
+    ]);
   });
 
-  test('the README must state the spec version', () => {
-    const problems = versionProblems({ packageName, packageVersion: '1.0.0', specVersion: '1.0.0', readme: 'no version here' });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('README');
+  test('missing field, README line, constant or export', () => {
+    const problems = versionProblems({ ...current, recorded: undefined, readme: 'no version here', generated: '', index: 'export {};' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/records take-control spec \(nothing\)[\s\S]*\(none: add a "Spec version[\s\S]*SPEC_VERSION is \(missing\)[\s\S]*does not export SPEC_VERSION/);
   });
+
+  test('a package without a spec of its own is checked on the versions it records only', () => {
+    const sandbox = { packageName: '@techapi/sandbox', api: 'technicien', specVersion: '1.1.0' };
+    expect(versionProblems({ ...sandbox, recorded: { technicien: '1.1.0', 'take-control': '2.0.0' } })).toEqual([]);
+    expect(versionProblems({ ...sandbox, recorded: { technicien: '1.0.0' } })).toHaveLength(1);
+  });
+});
+
+describe('the published packages carry their SPEC_VERSION (built packages, as a user imports them)', () => {
+  for (const pkg of listPublishedPackages().filter((candidate) => candidate.api)) {
+    test(`${pkg.name}: SPEC_VERSION equals its spec's info.version, with import and require`, async () => {
+      const { info } = parse(readFileSync(pkg.api?.specRoot ?? '', 'utf8'));
+      const esm = await import(pathToFileURL(join(pkg.dir, 'dist/index.js')).href);
+      const cjs = createRequire(import.meta.url)(join(pkg.dir, 'dist/index.cjs'));
+      expect(esm.SPEC_VERSION).toBe(String(info.version));
+      expect(cjs.SPEC_VERSION).toBe(String(info.version));
+      expect(pkg.manifest.techapi.specVersions[pkg.api?.name ?? '']).toBe(String(info.version));
+    });
+  }
 });
 
 describe('the release plan (changesets own planner, on a scratch workspace with the repo config)', () => {

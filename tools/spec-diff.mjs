@@ -1,9 +1,16 @@
 // @ts-check
-// Breaking-change gate: compares each API's bundled spec (dist/specs/<api>.json, from `npm run build`) with
-// the spec of its last release (specs/<api>/released/openapi.json, written by tools/release.mjs) using
-// Optic's breaking-change rules (removed operation or response property, newly required request property,
-// narrowed enum, changed type, ...). A breaking change fails unless it is marked major: the spec's
-// info.version major is above the released one, or a pending changeset bumps the package major.
+// The spec-version gate. info.version is the contract's version: it moves only when the spec does, by the
+// bump the change justifies. Each API's bundled spec (dist/specs/<api>.json, from `npm run build`) is
+// compared with the spec of its last release (specs/<api>/released/openapi.json, written by
+// `npm run release:version`):
+//   - no difference                              info.version stays the released one
+//   - documentation only (descriptions, summaries, examples, tags)       patch
+//   - any other change that Optic's breaking-change rules accept         minor
+//   - a breaking change (removed operation or response property, newly required request property,
+//     narrowed enum, changed type, ...)                                  major
+// info.version must be exactly the released version with that bump, and every published package that
+// implements the spec (or records its version) needs a pending changeset at least that large.
+// Before a spec's first release there is no baseline: it may change freely, at 1.0.0.
 //   npm run spec:diff
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { listApis, repoRoot } from './apis.mjs';
 import { parseVersion, releasePlan } from './changesets.mjs';
+import { listPublishedPackages, specsOf } from './packages.mjs';
 
 const optic = join(repoRoot, 'node_modules/.bin/optic');
 
@@ -31,6 +39,19 @@ export async function findBreakingChanges(releasedFile, currentFile) {
   // Optic skips its checks when info.version's major went up; we decide that ourselves (below), so it
   // always compares the two under the released version number.
   current.info.version = released.info.version;
+  const key = JSON.stringify([released, current]);
+  const known = opticVerdicts.get(key);
+  if (known) return known;
+  const verdict = opticBreakingChanges(released, current);
+  opticVerdicts.set(key, verdict);
+  return verdict;
+}
+
+/** Optic's verdicts by pair of specs: the same pair under other version numbers needs no second run. */
+const opticVerdicts = new Map();
+
+/** @param {unknown} released @param {unknown} current @returns {Promise<string[]>} */
+async function opticBreakingChanges(released, current) {
   const dir = mkdtempSync(join(tmpdir(), 'spec-diff-'));
   try {
     writeFileSync(join(dir, 'released.json'), JSON.stringify(released));
@@ -68,43 +89,166 @@ export function parseOpticFailures(output) {
   return [...failures];
 }
 
+// What a change is worth, by the keywords it touches. Documentation: the words and examples a reader sees
+// and the reference's grouping (tags); a change to them alone is a patch. Everything else is the contract:
+// a change there is minor unless Optic finds it breaking (major).
+const DOCUMENTATION_KEYWORDS = new Set(['description', 'summary', 'title', 'example', 'examples', 'externalDocs', '$comment', 'tags']);
+// Maps whose keys are names (a property, a path, a status, a media type), never keywords: a property named
+// `description` is part of the contract.
+const NAME_MAPS = new Set([
+  'properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'paths', 'webhooks', 'responses',
+  'content', 'headers', 'encoding', 'callbacks', 'links', 'securitySchemes', 'variables', 'mapping', 'schemas',
+  'parameters', 'requestBodies', 'pathItems', 'scopes',
+]);
+// Values that are data, compared whole: an enum value or a default is contract whatever its keys.
+const DATA_KEYWORDS = new Set(['default', 'enum', 'const']);
+
+/** The bumps, weakest first. */
+export const BUMPS = /** @type {const} */ (['none', 'patch', 'minor', 'major']);
+/** @typedef {typeof BUMPS[number]} Bump */
+
+/** The baseline of a spec never released: its first release records it at this version. */
+export const FIRST_SPEC_VERSION = '1.0.0';
+
+/**
+ * A spec without its documentation (and without `info`, whose version is the thing being decided).
+ * @param {any} spec @returns {any}
+ */
+export function contractOf(spec) {
+  const { info: _info, ...rest } = spec;
+  return stripDocumentation(rest, false);
+}
+
+/** @param {any} value @param {boolean} keysAreNames */
+function stripDocumentation(value, keysAreNames) {
+  if (Array.isArray(value)) return value.map((item) => stripDocumentation(item, false));
+  if (value === null || typeof value !== 'object') return value;
+  /** @type {Record<string, unknown>} */
+  const kept = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (keysAreNames) kept[key] = stripDocumentation(child, false);
+    else if (DOCUMENTATION_KEYWORDS.has(key)) continue;
+    else if (DATA_KEYWORDS.has(key) || key.startsWith('x-')) kept[key] = child;
+    else kept[key] = stripDocumentation(child, NAME_MAPS.has(key));
+  }
+  return kept;
+}
+
+/**
+ * Where two JSON values differ, as JSON pointers: `added /paths/~1tech~1ping`.
+ * @param {unknown} before @param {unknown} after @param {string} [at] @returns {string[]}
+ */
+export function differences(before, after, at = '') {
+  const isObject = (/** @type {unknown} */ value) => value !== null && typeof value === 'object';
+  if (!isObject(before) || !isObject(after) || Array.isArray(before) !== Array.isArray(after)) {
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [`changed ${at || '/'}`];
+  }
+  const a = /** @type {Record<string, unknown>} */ (before);
+  const b = /** @type {Record<string, unknown>} */ (after);
+  const found = [];
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const path = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    if (!(key in b)) found.push(`removed ${path}`);
+    else if (!(key in a)) found.push(`added ${path}`);
+    else found.push(...differences(a[key], b[key], path));
+  }
+  return found;
+}
+
+/**
+ * The bump a change from the released spec to the current one justifies, and why.
+ * @param {string} releasedFile @param {string} currentFile
+ * @returns {Promise<{ bump: Bump, changes: string[], breaking: string[] }>}
+ */
+export async function justifiedBump(releasedFile, currentFile) {
+  const released = JSON.parse(readFileSync(releasedFile, 'utf8'));
+  const current = JSON.parse(readFileSync(currentFile, 'utf8'));
+  const withoutVersion = (/** @type {any} */ spec) => ({ ...spec, info: { ...spec.info, version: undefined } });
+  const allChanges = differences(withoutVersion(released), withoutVersion(current));
+  if (allChanges.length === 0) return { bump: 'none', changes: [], breaking: [] };
+  const contractChanges = differences(contractOf(released), contractOf(current));
+  if (contractChanges.length === 0) return { bump: 'patch', changes: allChanges, breaking: [] };
+  const breaking = await findBreakingChanges(releasedFile, currentFile);
+  return { bump: breaking.length > 0 ? 'major' : 'minor', changes: contractChanges, breaking };
+}
+
+/** @param {string} version @param {Bump} bump @returns {string} */
+export function bumpVersion(version, bump) {
+  const { major, minor, patch } = parseVersion(version);
+  if (bump === 'major') return `${major + 1}.0.0`;
+  if (bump === 'minor') return `${major}.${minor + 1}.0`;
+  if (bump === 'patch') return `${major}.${minor}.${patch + 1}`;
+  return version;
+}
+
+/**
+ * @typedef {object} PackageRelease
+ * @property {string} name
+ * @property {import('./changesets.mjs').PlannedRelease} [planned]  its pending release, if any
+ */
+
 /**
  * @typedef {object} SpecDiffResult
- * @property {'unreleased' | 'compatible' | 'breaking-major' | 'breaking'} verdict
+ * @property {boolean} ok
+ * @property {Bump | 'unreleased'} bump   what the diff justifies ('unreleased': no baseline yet)
+ * @property {string} [expectedVersion]   info.version that bump leads to
  * @property {string[]} breaking
  * @property {string} message
  */
 
 /**
- * @param {{ packageName: string, releasedFile: string, currentFile: string,
- *           planned?: import('./changesets.mjs').PlannedRelease }} input  `planned`: the package's release plan, if any
+ * Checks a spec's info.version and its packages' pending changesets against its diff from the last release.
+ * @param {{ api: string, releasedFile: string, currentFile: string, packages: PackageRelease[] }} input
+ *   `packages`: every published package that implements the spec or records its version
  * @returns {Promise<SpecDiffResult>}
  */
-export async function checkSpecAgainstRelease({ packageName, releasedFile, currentFile, planned }) {
+export async function checkSpecAgainstRelease({ api, releasedFile, currentFile, packages }) {
+  const currentVersion = String(JSON.parse(readFileSync(currentFile, 'utf8')).info.version);
   if (!existsSync(releasedFile)) {
-    return { verdict: 'unreleased', breaking: [], message: `${packageName}: never released (no ${relative(repoRoot, releasedFile)}): nothing to compare` };
+    const where = relative(repoRoot, releasedFile);
+    if (currentVersion === FIRST_SPEC_VERSION) {
+      return { ok: true, bump: 'unreleased', breaking: [], message: `${api} ${currentVersion}: never released (no ${where}), the first release records it as the baseline` };
+    }
+    return {
+      ok: false,
+      bump: 'unreleased',
+      breaking: [],
+      message: `${api}: never released (no ${where}), so info.version must be ${FIRST_SPEC_VERSION}, the version its first release records; found ${currentVersion}.`,
+    };
   }
-  const breaking = await findBreakingChanges(releasedFile, currentFile);
-  const releasedVersion = JSON.parse(readFileSync(releasedFile, 'utf8')).info.version;
-  const currentVersion = JSON.parse(readFileSync(currentFile, 'utf8')).info.version;
-  if (breaking.length === 0) {
-    return { verdict: 'compatible', breaking, message: `${packageName}: no breaking change since ${releasedVersion}` };
+  const releasedVersion = String(JSON.parse(readFileSync(releasedFile, 'utf8')).info.version);
+  const { bump, changes, breaking } = await justifiedBump(releasedFile, currentFile);
+  const expectedVersion = bumpVersion(releasedVersion, bump);
+  const why = {
+    none: 'no change',
+    patch: 'documentation only (descriptions, summaries, examples, tags): a patch',
+    minor: 'an additive contract change: a minor',
+    major: 'a BREAKING change: a major',
+  }[bump];
+  const shown = bump === 'major' ? breaking : changes;
+  const list = shown.slice(0, 12).map((line) => `\n  - ${line}`).join('') + (shown.length > 12 ? `\n  - … ${shown.length - 12} more` : '');
+  const problems = [];
+  if (currentVersion !== expectedVersion) {
+    problems.push(
+      bump === 'none'
+        ? `info.version is ${currentVersion} but the spec did not change since ${releasedVersion}: set it back to ${releasedVersion}.`
+        : `info.version is ${currentVersion} but the change justifies ${bump === 'major' ? 'a major' : `a ${bump}`} bump: set it to ${expectedVersion}.`,
+    );
   }
-  const majorSpec = parseVersion(currentVersion).major > parseVersion(releasedVersion).major;
-  const majorChangeset = planned?.type === 'major';
-  const list = breaking.map((line) => `  - ${line}`).join('\n');
-  if (majorSpec || majorChangeset) {
-    const marker = majorSpec ? `info.version ${releasedVersion} → ${currentVersion}` : 'a pending major changeset';
-    return { verdict: 'breaking-major', breaking, message: `${packageName}: breaking changes since ${releasedVersion}, released as major (${marker}):\n${list}` };
+  if (bump !== 'none') {
+    for (const pkg of packages) {
+      const pending = pkg.planned?.type ?? 'none';
+      if (BUMPS.indexOf(/** @type {Bump} */ (pending)) < BUMPS.indexOf(bump)) {
+        problems.push(
+          `${pkg.name} needs a pending ${bump === 'patch' ? 'patch, minor or major' : bump === 'minor' ? 'minor or major' : 'major'} changeset ` +
+            `for this spec change (npx changeset); it has ${pending === 'none' ? 'none' : `a ${pending} one`}.`,
+        );
+      }
+    }
   }
-  return {
-    verdict: 'breaking',
-    breaking,
-    message:
-      `${packageName}: BREAKING changes since the released spec ${releasedVersion}:\n${list}\n` +
-      `Undo them, or release them as a major version: a major changeset (npx changeset) and info.version ` +
-      `${parseVersion(releasedVersion).major + 1}.0.0.`,
-  };
+  const head = `${api}: released ${releasedVersion}, now ${currentVersion}; since the release: ${why}${list}`;
+  if (problems.length === 0) return { ok: true, bump, expectedVersion, breaking, message: head };
+  return { ok: false, bump, expectedVersion, breaking, message: `${head}\n${problems.map((problem) => `✗ ${problem}`).join('\n')}` };
 }
 
 /** @param {string} file @param {string[]} args @param {string} cwd @returns {Promise<{ code: number, output: string }>} */
@@ -126,18 +270,18 @@ async function run(file, args, cwd) {
 
 async function main() {
   const { releases } = await releasePlan();
+  const packages = listPublishedPackages();
   let failed = false;
   for (const api of listApis()) {
     if (!existsSync(api.bundledJson)) throw new Error(`${api.bundledJson} is missing: run npm run build first`);
-    const packageName = JSON.parse(readFileSync(join(api.packageDir, 'package.json'), 'utf8')).name;
     const result = await checkSpecAgainstRelease({
-      packageName,
+      api: api.name,
       releasedFile: releasedSpecFile(api),
       currentFile: api.bundledJson,
-      planned: releases.get(packageName),
+      packages: packages.filter((pkg) => specsOf(pkg).includes(api.name)).map((pkg) => ({ name: pkg.name, planned: releases.get(pkg.name) })),
     });
-    (result.verdict === 'breaking' ? console.error : console.log)(result.message);
-    failed ||= result.verdict === 'breaking';
+    (result.ok ? console.log : console.error)(result.message);
+    failed ||= !result.ok;
   }
   if (failed) process.exit(1);
 }

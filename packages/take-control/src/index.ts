@@ -27,3 +27,4 @@ export type {
   Transport,
 } from '@techapi/client-core';
 export type { components, operations, paths } from './generated/openapi.js';
+export { SPEC_VERSION } from './generated/spec-version.js';

@@ -14,3 +14,4 @@ export {
 export { TOKEN_LIFETIME_MS } from './token-session.js';
 export type { ApiError, ApiErrorKind, ApiResult, RetryOptions, Transport } from '@techapi/client-core';
 export type { components, operations, paths } from './generated/openapi.js';
+export { SPEC_VERSION } from './generated/spec-version.js';
