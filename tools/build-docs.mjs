@@ -1,6 +1,7 @@
 // @ts-check
 // Builds the published docs, dist/docs/, a static site that works offline and under a strict CSP:
-//   index.html                 every API, its version and operations, links to its reference and specs
+//   index.html                 every API, its spec version and the packages implementing it, its operations
+//                              (each linking to its section of the reference), links to its reference and specs
 //   <api>.html                 the Redocly reference (`redocly build-docs`, Redoc 3) of the bundled spec, each
 //                              operation with a TypeScript sample (packages/<api>/examples/<operationId>.ts)
 //                              and a curl sample generated from the spec
@@ -18,7 +19,8 @@ import { promisify } from 'node:util';
 import { listApis, repoRoot } from './apis.mjs';
 import { curlSample, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/code-samples.mjs';
 import { loadSpec, specOperations } from './testing/spec.mjs';
-import { renderLanding } from './docs/landing.mjs';
+import { operationAnchor, renderLanding } from './docs/landing.mjs';
+import { listPublishedPackages, specsOf } from './packages.mjs';
 
 const run = promisify(execFile);
 const docsDir = join(repoRoot, 'dist/docs');
@@ -133,7 +135,16 @@ async function buildReference(api, workDir, integrity) {
     summary: spec.info.summary,
     page: basename(api.docsHtml),
     specFiles,
-    operations: operations.map(({ method, path, operation }) => ({ method: method.toLowerCase(), path, summary: operation.summary ?? operation.operationId })),
+    packages: listPublishedPackages()
+      .filter((pkg) => specsOf(pkg).includes(api.name))
+      .sort((a, b) => Number(b.api === api) - Number(a.api === api))
+      .map(({ name, version }) => ({ name, version })),
+    operations: operations.map(({ method, path, operation }) => ({
+      method: method.toLowerCase(),
+      path,
+      summary: operation.summary ?? operation.operationId,
+      anchor: operationAnchor(operation.tags?.[0], operation.operationId),
+    })),
   };
 }
 

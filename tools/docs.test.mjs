@@ -1,8 +1,10 @@
 // @ts-check
 // The published docs (dist/docs, built by `npm run build`) in a real browser: Debian's chromium driven by
 // playwright-core loads each page from a local static server and fails on any console error, failed
-// request or request to another origin. Each reference must show every operation of its spec with its
-// TypeScript and curl samples, and French text intact. Screenshots land in dist/docs/screens/.
+// request or request to another origin. The index must state each spec's version and its packages', and
+// each of its operation rows must open that operation's section of the reference. Each reference must
+// show every operation of its spec with its TypeScript and curl samples, and French text intact.
+// Screenshots land in dist/docs/screens/.
 // Skipped only where /usr/bin/chromium is absent outside CI; in CI (CI set) its absence fails.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApis, repoRoot } from './apis.mjs';
 import { curlSample, readTypeScriptExamples } from './docs/code-samples.mjs';
+import { listPublishedPackages, specsOf } from './packages.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { loadSpec, specOperations } from './testing/spec.mjs';
 
@@ -149,12 +152,16 @@ describe.skipIf(skip)('published docs in chromium', () => {
     expect(problems).toEqual([]);
   }
 
-  it('index.html names every API with its version and quick start, and every link on it works', async () => {
+  it('index.html names every API with its spec version and the packages implementing it, its quick start, and every link on it works', async () => {
     await visit('index.html', async (page) => {
       const text = await pageText(page);
       for (const api of listApis()) {
         const { info } = loadSpec(api.name);
-        expect(text).toContain(squash(`${info.title} v${info.version}`));
+        expect(text).toContain(squash(`${info.title} spec ${info.version}`));
+        const implementing = listPublishedPackages().filter((pkg) => specsOf(pkg).includes(api.name));
+        expect(implementing.map((pkg) => pkg.name)).toContain(`@techapi/${api.name}`);
+        const packages = implementing.map((pkg) => `${pkg.name} ${pkg.version === '0.0.0' ? '(not released yet)' : pkg.version}`);
+        expect(text).toContain(squash(`Spec ${info.version}, implemented by ${packages.join(', ')} on npm.`));
       }
       expect(text).toContain('npm ci && npm run build');
       expect(text).toContain('npm test');
@@ -169,6 +176,38 @@ describe.skipIf(skip)('published docs in chromium', () => {
       await screenshot(page, 'index.png');
     });
   }, 60_000);
+
+  it("each operation row of index.html opens that operation's own section of its reference", async () => {
+    await visit('index.html', async (page) => {
+      const rows = await page.evaluate(() =>
+        [...document.querySelectorAll('ul.operations a')].map((link) => ({ href: link.getAttribute('href') ?? '', text: link.textContent ?? '' })),
+      );
+      const operations = listApis().flatMap((api) => specOperations(loadSpec(api.name)).map((ref) => ({ api, ...ref })));
+      expect(rows).toHaveLength(operations.length);
+      for (const [index, { api, method, path, operation }] of operations.entries()) {
+        const row = rows[index];
+        expect(squash(row?.text ?? '')).toBe(squash(`${method.toUpperCase()} ${path} ${operation.summary ?? operation.operationId}`));
+        expect(row?.href.startsWith(`${api.name}.html#/`), row?.href).toBe(true);
+
+        // Follow the row as a reader does, from the index.
+        await page.goto(`${server.url}/index.html`, { waitUntil: 'networkidle' });
+        await page.locator('ul.operations a').nth(index).click();
+        await page.waitForURL(`${server.url}/${row?.href}`);
+        await scrollSettled(page);
+        const route = decodeURIComponent(new URL(page.url()).hash.slice('#/'.length));
+        // Redoc's own sidebar links to this operation with the same route: the anchor is the page's, not a guess.
+        await expect.poll(() => page.locator(`a[href="#/${route}"]`).first().textContent()).toContain(operation.summary);
+        const landed = await page.evaluate((id) => {
+          const section = document.getElementById(id);
+          return { top: section?.getBoundingClientRect().top, heading: section?.querySelector('h1, h2, h3')?.textContent };
+        }, route);
+        expect(landed.heading, row?.href).toBe(operation.summary);
+        expect(landed.top, `${row?.href}: the section is scrolled to the top of the window`).toBeGreaterThanOrEqual(-2);
+        expect(landed.top).toBeLessThan(150);
+        expect(await pageText(page)).not.toContain('No page at this address'); // Redoc's page for an unknown route
+      }
+    });
+  }, 120_000);
 
   for (const api of listApis()) {
     it(`${api.name}.html shows every operation with its TypeScript and curl samples, all from its own origin`, async () => {

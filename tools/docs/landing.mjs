@@ -1,17 +1,37 @@
 // @ts-check
-// The landing page of the published docs (dist/docs/index.html): every API with its version, its
-// operations, its reference page and its bundled spec to download, and the project's quick start.
+// The landing page of the published docs (dist/docs/index.html): every API with its spec version and the
+// version of each package implementing it, its operations (each linking to its section of the reference),
+// its reference page and its bundled spec to download, and the project's quick start.
 
 /**
  * @typedef {object} LandingApi
  * @property {string} name         e.g. take-control
  * @property {string} title        info.title
- * @property {string} version      info.version
+ * @property {string} version      info.version, the spec's (contract's) version
  * @property {string} [summary]    info.summary
  * @property {string} page         the reference page, relative to index.html
  * @property {string[]} specFiles  the downloadable bundled specs, relative to index.html
- * @property {{ method: string, path: string, summary: string }[]} operations
+ * @property {{ name: string, version: string }[]} packages  the published packages implementing the spec (or serving it)
+ * @property {{ method: string, path: string, summary: string, anchor: string }[]} operations  anchor: see operationAnchor
  */
+
+/**
+ * The route of an operation's section on a Redoc 3 page (`<page>#/<anchor>`): its first tag, then its
+ * operationId, both lower-cased, as read from the sidebar links of the rendered pages (tools/docs.test.mjs
+ * follows every such link in chromium). Redoc slugifies other characters; rather than guess how, a tag or
+ * operationId that is not already a plain slug fails the build.
+ * @param {string | undefined} tag @param {string} operationId
+ */
+export function operationAnchor(tag, operationId) {
+  const parts = [tag, operationId].map((part) => String(part ?? '').toLowerCase());
+  if (parts.some((part) => !/^[a-z0-9_-]+$/.test(part))) {
+    throw new Error(`Operation ${operationId} (tag ${tag ?? 'none'}): no known Redoc route for it; check the reference page's sidebar links and update operationAnchor`);
+  }
+  return parts.join('/');
+}
+
+/** "1.2.0", or "(not released yet)" for a package still at 0.0.0. @param {string} version */
+const packageVersion = (version) => (version === '0.0.0' ? '(not released yet)' : version);
 
 /** @param {unknown} text */
 export function escapeHtml(text) {
@@ -26,18 +46,20 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
   const sections = apis.map(
     (api) => `
     <section class="api" id="${escapeHtml(api.name)}">
-      <h2><a href="${escapeHtml(api.page)}">${escapeHtml(api.title)}</a> <span class="version">v${escapeHtml(api.version)}</span></h2>
+      <h2><a href="${escapeHtml(api.page)}">${escapeHtml(api.title)}</a> <span class="version">spec ${escapeHtml(api.version)}</span></h2>
       ${api.summary ? `<p>${escapeHtml(api.summary)}</p>` : ''}
       <p class="links">
         <a class="button" href="${escapeHtml(api.page)}">API reference</a>
         ${api.specFiles.map((file) => `<a href="${escapeHtml(file)}" download>${escapeHtml(file.split('/').pop())}</a>`).join('\n        ')}
-        <span class="package">npm: <code>@techapi/${escapeHtml(api.name)}</code></span>
       </p>
+      <p class="package">Spec ${escapeHtml(api.version)}, implemented by ${api.packages
+        .map((pkg) => `<code>${escapeHtml(pkg.name)}</code> ${escapeHtml(packageVersion(pkg.version))}`)
+        .join(', ')} on npm.</p>
       <ul class="operations">
         ${api.operations
           .map(
             (operation) =>
-              `<li><span class="method ${escapeHtml(operation.method)}">${escapeHtml(operation.method.toUpperCase())}</span> <code>${escapeHtml(operation.path)}</code> ${escapeHtml(operation.summary)}</li>`,
+              `<li><a href="${escapeHtml(`${api.page}#/${operation.anchor}`)}"><span class="method ${escapeHtml(operation.method)}">${escapeHtml(operation.method.toUpperCase())}</span> <code>${escapeHtml(operation.path)}</code> ${escapeHtml(operation.summary)}</a></li>`,
           )
           .join('\n        ')}
       </ul>
@@ -58,7 +80,9 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
     <h1>techapi: API references</h1>
     <p>Contract-first OpenAPI 3.1 specs of two technician-management APIs, with a typed TypeScript client for
       each. Every reference below is rendered from the bundled spec offered beside it; each operation shows a
-      TypeScript sample using the client (type-checked by the project's tests) and a curl sample.</p>
+      TypeScript sample using the client (type-checked by the project's tests) and a curl sample. Each API
+      shows its spec version, which moves only when the contract does, and the version of each npm package
+      implementing it, which has its own.</p>
 ${sections.join('\n')}
     <section id="quick-start">
       <h2>Quick start</h2>
