@@ -119,7 +119,7 @@ export function contractOf(spec) {
   return stripDocumentation(rest, false);
 }
 
-/** @param {any} value @param {boolean} keysAreNames */
+/** @param {any} value @param {boolean} keysAreNames @returns {any} */
 function stripDocumentation(value, keysAreNames) {
   if (Array.isArray(value)) return value.map((item) => stripDocumentation(item, false));
   if (value === null || typeof value !== 'object') return value;
