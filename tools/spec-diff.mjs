@@ -221,9 +221,9 @@ export async function checkSpecAgainstRelease({ api, releasedFile, currentFile, 
   const expectedVersion = bumpVersion(releasedVersion, bump);
   const why = {
     none: 'no change',
-    patch: 'documentation only (descriptions, summaries, examples, tags): a patch',
-    minor: 'an additive contract change: a minor',
-    major: 'a BREAKING change: a major',
+    patch: 'wording and examples only (descriptions, summaries, examples, tags): patch',
+    minor: 'an additive contract change: minor',
+    major: 'a BREAKING change: major',
   }[bump];
   const shown = bump === 'major' ? breaking : changes;
   const list = shown.slice(0, 12).map((line) => `\n  - ${line}`).join('') + (shown.length > 12 ? `\n  - … ${shown.length - 12} more` : '');
