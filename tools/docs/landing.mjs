@@ -52,9 +52,9 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
         <a class="button" href="${escapeHtml(api.page)}">API reference</a>
         ${api.specFiles.map((file) => `<a href="${escapeHtml(file)}" download>${escapeHtml(file.split('/').pop())}</a>`).join('\n        ')}
       </p>
-      <p class="package">Spec ${escapeHtml(api.version)}, implemented by ${api.packages
+      <p class="package">Spec ${escapeHtml(api.version)}${api.packages.length === 0 ? '' : `, implemented by ${api.packages
         .map((pkg) => `<code>${escapeHtml(pkg.name)}</code> ${escapeHtml(packageVersion(pkg.version))}`)
-        .join(', ')} on npm.</p>
+        .join(', ')} on npm`}.</p>
       <ul class="operations">
         ${api.operations
           .map(
