@@ -142,9 +142,11 @@ export function defineFuzzTests(driver, pkg) {
        * Sends an invalid request and checks the refusal: a typed error, never a throw; either the client's
        * `invalid-input` with nothing sent, its message naming `name`, or the mock's 4xx whose violations
        * (its `sl-violations` header or 422 `validation[]`) name one of `targets`, as this validator does.
+       * Given the mutation, the exchange must also show that the mutated value travelled as generated.
        * @param {import('./scenarios.mjs').SpecRequest} request @param {Target[]} targets @param {string} name
+       * @param {import('./fuzz.mjs').Mutation} [mutation]
        */
-      const refused = async (request, targets, name) => {
+      const refused = async (request, targets, name, mutation) => {
         const { result: outcome, exchanges, requestViolations } = await contract.invalid(() => callOperation(driver, client, operationId, request, init));
         expect(outcome.threw).toBeUndefined();
         const error = outcome.error;
@@ -159,6 +161,11 @@ export function defineFuzzTests(driver, pkg) {
         expect(error?.kind).toBe('http');
         expect(error?.status).toBeGreaterThanOrEqual(400);
         expect(error?.status).toBeLessThan(500);
+        if (mutation) {
+          expect(exchanges.length).toBeGreaterThan(0);
+          const sent = sentValue(operation, /** @type {import('./contract.mjs').Exchange} */ (exchanges[0]), mutation);
+          expect(sent, `the mutated value (${mutation.describe}) as it travelled`).toEqual(generatedValue(request, mutation));
+        }
         const fromMock = exchanges.flatMap((exchange) => exchange.violations.filter((violation) => violation.source === 'prism' && violation.direction === 'request'));
         expect(fromMock.filter((violation) => targets.some((target) => names(violation, target))), `the mock's refusal names ${describeTargets(targets)}`).not.toEqual([]);
         expect(requestViolations.filter((violation) => targets.some((target) => names(violation, target))), `this validator names ${describeTargets(targets)}`).not.toEqual([]);
@@ -173,7 +180,7 @@ export function defineFuzzTests(driver, pkg) {
               const found = contract.validator.checkRequest(asHttpRequest(operation, request)).violations;
               expect(found.filter((violation) => names(violation, target)), `this validator names ${describeTargets([target])} in the generated request`).not.toEqual([]);
               const name = mutation.where === 'body' ? String(mutation.pointer.find((key) => typeof key === 'string') ?? driver.bodyNames?.[operationId] ?? 'body') : String(mutation.pointer[0]);
-              await refused(request, [target], name);
+              await refused(request, [target], name, mutation);
             }),
             parameters,
           );
@@ -243,4 +250,35 @@ function names(violation, target) {
 /** @param {Target[]} targets */
 function describeTargets(targets) {
   return targets.map((target) => `${target.location}${target.path.length > 0 ? ` ${target.path.join('.')}` : ''}`).join(' or ');
+}
+
+/** The value at `pointer` under `value`, undefined where there is none. @param {unknown} value @param {(string | number)[]} pointer */
+function valueAt(value, pointer) {
+  return pointer.reduce((/** @type {any} */ at, key) => (at !== null && typeof at === 'object' ? at[key] : undefined), value);
+}
+
+/**
+ * The mutated value as the request generated it, in the form it takes on the wire (JSON, or URL text).
+ * @param {import('./scenarios.mjs').SpecRequest} request @param {import('./fuzz.mjs').Mutation} mutation
+ */
+function generatedValue(request, mutation) {
+  if (mutation.where === 'body') return asJson(valueAt(request.body, mutation.pointer));
+  const value = request[mutation.where][String(mutation.pointer[0])];
+  return value === undefined ? undefined : String(value);
+}
+
+/**
+ * The mutated value read back from what was sent: the body's JSON, the query string, or the path segment
+ * the template puts the parameter in.
+ * @param {import('./openapi-validator.mjs').SpecOperation} operation @param {import('./contract.mjs').Exchange} exchange
+ * @param {import('./fuzz.mjs').Mutation} mutation
+ */
+function sentValue(operation, exchange, mutation) {
+  if (mutation.where === 'body') return asJson(valueAt(exchange.requestBody === undefined ? undefined : JSON.parse(exchange.requestBody), mutation.pointer));
+  const url = new URL(exchange.url);
+  const name = String(mutation.pointer[0]);
+  if (mutation.where === 'query') return url.searchParams.get(name) ?? undefined;
+  const template = operation.path.split('/');
+  const segment = url.pathname.split('/').slice(-template.length)[template.indexOf(`{${name}}`)];
+  return segment === undefined ? undefined : decodeURIComponent(segment);
 }

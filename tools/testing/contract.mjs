@@ -15,6 +15,7 @@ import { loadSpec } from './spec.mjs';
  * @property {string} operationId  `(none)` when no operation matches
  * @property {string} method
  * @property {string} url
+ * @property {string} [requestBody]  as sent
  * @property {number} status       0 when no response came back
  * @property {Violation[]} violations  found by this validator, and reported by Prism (`source: 'prism'`)
  * @property {number[]} seeds      indexes of the vendor page's examples that this exchange carried
@@ -131,6 +132,7 @@ export function createContract(apiName) {
       const operationId = operation?.operationId ?? '(none)';
       /** @type {Exchange} */
       const exchange = { operationId, method: requestData.method, url: requestData.url, status: 0, violations, seeds: [] };
+      if (requestData.body !== undefined) exchange.requestBody = requestData.body;
       if (requestData.headers.has('prefer')) exchange.forced = true;
       let response;
       try {
