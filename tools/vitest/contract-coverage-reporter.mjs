@@ -189,7 +189,7 @@ export function coverageOf(apiName, seen) {
     table: [
       header,
       ...rows,
-      `  pairs exercised: ${covered}/${pairCount} (gated)   by behaviour: ${byBehaviour}/${pairCount} (reported)   ` +
+      `  pairs exercised: ${covered}/${pairCount} (by behaviour: ${byBehaviour}/${pairCount})   ` +
         `vendor examples replayed: ${seen.seeds.size}/${seeds.length}   exchanges: ${exchanges}`,
       ...(forcedOnly.length > 0 ? [`  reached only by Prefer, until a stateful server produces them: ${forcedOnly.join(', ')}`] : []),
     ],
