@@ -178,7 +178,13 @@ export function coverageOf(apiName, seen) {
     }
     return `  ${label(operation).padEnd(nameWidth)}${cells.join('')}`;
   });
-  const seeds = seedJsonExamples(apiName);
+  /** @type {unknown[]} */
+  let seeds = [];
+  try {
+    seeds = seedJsonExamples(apiName);
+  } catch (error) {
+    missing.push(`${apiName} vendor page unreadable: ${error instanceof Error ? error.message : String(error)}`);
+  }
   seeds.forEach((seed, index) => {
     if (!seen.seeds.has(index)) {
       missing.push(`${apiName} vendor example #${index + 1} never travelled in an exchange: ${JSON.stringify(seed).slice(0, 100)}`);
