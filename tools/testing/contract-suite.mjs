@@ -91,9 +91,11 @@ export function defineDocumentedStatusTests(driver, pkg) {
 
 /**
  * Property-based contract tests, per operation: valid requests built from the schemas get a documented
- * 2xx without a violation; requests broken in one known way get a typed error (an HTTP 4xx the
- * validator agrees with, or the client's own `invalid-input` refusal with nothing sent), never a throw
- * or a hang. Seeded: a failure prints the seed and the shrunk counterexample to replay.
+ * 2xx without a violation; requests broken in one known way are refused for that reason, never with a
+ * throw or a hang: the mock's 4xx whose violations name the broken field or parameter (as this validator
+ * does), or the client's own `invalid-input` naming it, with nothing sent. Mutations the client cannot
+ * send as generated (the driver's `sends`) are checked on what is sent, under a title that says so.
+ * Seeded: a failure prints the seed and the shrunk counterexample to replay.
  * @param {Driver} driver @param {unknown} pkg
  */
 export function defineFuzzTests(driver, pkg) {
