@@ -8,10 +8,18 @@ import { runFailures } from './run-failures.mjs';
 
 /** @implements {Partial<import('vitest/reporters').Reporter>} */
 export default class SummaryReporter {
-  /** @param {ReadonlyArray<import('vitest/node').TestModule>} testModules @param {ReadonlyArray<unknown>} unhandledErrors */
-  onTestRunEnd(testModules, unhandledErrors) {
+  /**
+   * @param {ReadonlyArray<import('vitest/node').TestModule>} testModules @param {ReadonlyArray<unknown>} unhandledErrors
+   * @param {'passed' | 'failed' | 'interrupted'} [reason]
+   */
+  onTestRunEnd(testModules, unhandledErrors, reason) {
     const { passed, failed, skipped } = countResults(testModules);
-    const total = failed + unhandledErrors.length + runFailures().length;
+    let total = failed + unhandledErrors.length + runFailures().length;
+    if (reason === 'failed' && total === 0) {
+      // Whatever vitest failed the run for, it is not nothing.
+      process.stdout.write('\nvitest failed the run outside any test, hook or file: counted as 1 failure\n');
+      total = 1;
+    }
     process.stdout.write(`\n${passed} passed, ${total} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

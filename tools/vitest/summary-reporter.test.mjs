@@ -43,4 +43,10 @@ describe('the summary line', () => {
     expect(code).toBe(1);
     expect(lastLine).toBe('0 passed, 1 failed');
   }, 60_000);
+
+  it('counts a run vitest fails outside any test (here: no test file matches) as a failure', async () => {
+    const { code, lastLine } = await runFixtures(['no-such.fixture.mjs']);
+    expect(code).toBe(1);
+    expect(lastLine).toBe('0 passed, 1 failed');
+  }, 60_000);
 });
