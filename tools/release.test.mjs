@@ -28,6 +28,12 @@ describe('npm run release (dry run)', () => {
 
     expect(await snapshot()).toEqual(before);
     expect(releases.map((release) => release.name).sort()).toEqual([...plan.keys()].sort());
+    if (plan.size === 0) {
+      // Right after a release nothing is pending: the dry run must then version and pack nothing, and the
+      // checks below have nothing to check, which this says rather than passing them in silence.
+      expect(publish.size).toBe(0);
+      return;
+    }
     for (const release of releases) {
       expect(release.to, release.name).toBe(plan.get(release.name)?.newVersion);
       const pkg = listPublishedPackages().find((candidate) => candidate.name === release.name);

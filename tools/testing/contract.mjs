@@ -15,10 +15,13 @@ import { loadSpec } from './spec.mjs';
  * @property {string} operationId  `(none)` when no operation matches
  * @property {string} method
  * @property {string} url
+ * @property {string} [requestBody]  as sent
  * @property {number} status       0 when no response came back
  * @property {Violation[]} violations  found by this validator, and reported by Prism (`source: 'prism'`)
  * @property {number[]} seeds      indexes of the vendor page's examples that this exchange carried
  * @property {string} [failure]    why no response came back
+ * @property {boolean} [forced]  the request asked the mock for its response (a `Prefer` header): the status was
+ *   reached by forcing, not by the server's behaviour
  * @property {boolean} [prismAnswered]  the response is Prism's own problem document, not the server's (or the mock's spec response)
  * @property {boolean} [invalidOnPurpose]  set by a test that sends a request breaking the contract on purpose
  *
@@ -129,6 +132,8 @@ export function createContract(apiName) {
       const operationId = operation?.operationId ?? '(none)';
       /** @type {Exchange} */
       const exchange = { operationId, method: requestData.method, url: requestData.url, status: 0, violations, seeds: [] };
+      if (requestData.body !== undefined) exchange.requestBody = requestData.body;
+      if (requestData.headers.has('prefer')) exchange.forced = true;
       let response;
       try {
         response = await send(request, ...rest);

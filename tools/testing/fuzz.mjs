@@ -19,9 +19,10 @@ function positiveInteger(text, fallback) {
 /**
  * @typedef {import('./scenarios.mjs').SpecRequest} SpecRequest
  * @typedef {import('./openapi-validator.mjs').SpecOperation} SpecOperation
- * @typedef {{ request: SpecRequest, mutation: string }} InvalidRequest
  * @typedef {(string | number)[]} Pointer  keys from the body (or a parameter) down to a value
- * @typedef {{ where: 'body' | 'path' | 'query', pointer: Pointer, describe: string, apply: fc.Arbitrary<(value: any) => any> }} Site
+ * @typedef {{ where: 'body' | 'path' | 'query', pointer: Pointer, describe: string }} Mutation  what a mutation breaks, and where
+ * @typedef {Mutation & { apply: fc.Arbitrary<(value: any) => any> }} Site
+ * @typedef {{ request: SpecRequest, mutation: Mutation }} InvalidRequest
  */
 
 const BAD_EMAILS = ['plainaddress', 'john.doe@', '@example.com', 'john doe@example.com', 'john;doe@example.com', 'a@b@example.com', 'john.doe@exam_ple.com'];
@@ -145,11 +146,10 @@ function textBounds(spec, schemaRef, min, max) {
 }
 
 /**
- * Requests of an operation that each break the spec in one known way: a valid request, then one
- * mutation picked among those the schemas allow. Each says what it broke.
- * @param {any} spec @param {SpecOperation} operation @returns {fc.Arbitrary<InvalidRequest> | undefined}  undefined: nothing to break
+ * Every way the schemas allow to break a request of an operation, each with where it breaks it.
+ * @param {any} spec @param {SpecOperation} operation @returns {Site[]}
  */
-export function invalidRequestArbitrary(spec, operation) {
+export function mutationSites(spec, operation) {
   /** @type {Site[]} */
   const sites = [];
   for (const parameter of operation.parameters) {
@@ -163,18 +163,46 @@ export function invalidRequestArbitrary(spec, operation) {
       sites.push({ where, pointer: [parameter.name], describe: `query ${parameter.name} empty`, apply: fc.constant(() => '') });
     }
     // A parameter travels as text: only values its text form cannot satisfy break it.
-    for (const site of valueSites(spec, parameter.schema ?? {}, [parameter.name], { textual: true })) sites.push({ ...site, where });
+    for (const site of valueSites(spec, parameter.schema ?? {}, [parameter.name], { textual: true })) {
+      sites.push({ ...site, where, describe: `${where} ${site.describe.slice(1)}` });
+    }
   }
   const requestBody = deref(spec, operation.operation.requestBody);
   const schema = requestBody?.content?.['application/json']?.schema;
   if (schema) {
     if (requestBody.required) sites.push({ where: 'body', pointer: [], describe: 'body missing', apply: fc.constant(() => DROP) });
-    for (const site of valueSites(spec, schema, [], { textual: false })) sites.push({ ...site, where: 'body' });
+    for (const site of valueSites(spec, schema, [], { textual: false })) sites.push({ ...site, where: 'body', describe: `body ${site.describe}` });
   }
+  return sites;
+}
+
+/**
+ * Requests of an operation that each break the spec in one known way: a valid request, then one of
+ * `sites` (by default every one the schemas allow) applied to it. Each says what it broke, and where.
+ * @param {any} spec @param {SpecOperation} operation @param {Site[]} [sites]
+ * @returns {fc.Arbitrary<InvalidRequest> | undefined}  undefined: nothing to break
+ */
+export function invalidRequestArbitrary(spec, operation, sites = mutationSites(spec, operation)) {
   if (sites.length === 0) return undefined;
   return fc.tuple(requestArbitrary(spec, operation), fc.constantFrom(...sites)).chain(([request, site]) =>
-    site.apply.map((change) => ({ request: mutate(request, site, change), mutation: site.describe })),
+    site.apply.map((change) => ({ request: mutate(request, site, change), mutation: { where: site.where, pointer: site.pointer, describe: site.describe } })),
   );
+}
+
+/**
+ * A spec-level request as the HTTP request that carries it (no credential), for the validator to judge
+ * on its own: path parameters in the path, query parameters in the query string, the body as JSON.
+ * @param {SpecOperation} operation @param {SpecRequest} request @returns {import('./openapi-validator.mjs').HttpRequestData}
+ */
+export function asHttpRequest(operation, request) {
+  const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name) => encodeURIComponent(String(request.path[name] ?? '')));
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.query)) if (value !== undefined) query.append(name, String(value));
+  const headers = new Headers();
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  if (body !== undefined) headers.set('content-type', 'application/json');
+  const search = query.size > 0 ? `?${query}` : '';
+  return { method: operation.method, url: `http://contract.invalid${path}${search}`, headers, body };
 }
 
 const DROP = Symbol('drop');
@@ -186,11 +214,11 @@ const DROP = Symbol('drop');
  */
 function valueSites(spec, schemaRef, pointer, { textual }) {
   const schema = deref(spec, schemaRef) ?? {};
-  const at = pointer.length > 0 ? `/${pointer.join('/')}` : '(body)';
+  const at = pointer.length > 0 ? `/${pointer.join('/')} ` : '';
   /** @type {Omit<Site, 'where'>[]} */
   const sites = [];
   /** @param {string} describe @param {fc.Arbitrary<any>} values */
-  const replace = (describe, values) => sites.push({ pointer, describe: `${at} ${describe}`, apply: values.map((value) => () => value) });
+  const replace = (describe, values) => sites.push({ pointer, describe: `${at}${describe}`, apply: values.map((value) => () => value) });
 
   const branches = schema.anyOf ?? [schema];
   const types = new Set(branches.flatMap((/** @type {any} */ branch) => typesOf(deref(spec, branch) ?? {})));

@@ -32,6 +32,13 @@ import { deref, listOperations, loadSpec } from './spec.mjs';
  * @property {(pkg: any, setup: ClientSetup) => any} createClient  `pkg` is the package's module (its source in tests, its build for verify)
  * @property {Record<string, (client: any, request: SpecRequest, init: CallInit) => Promise<CallOutcome>>} call  one per operationId
  * @property {string[]} [reports]  operations whose method resolves with a report of its own, not the response body
+ * @property {Record<string, Reshape>} [sends]  operations whose method does not send a spec-level request as
+ *   given (it takes some fields only): what it sends instead, so that a test never claims to send what it cannot
+ * @property {Record<string, string>} [bodyNames]  the name an operation's own refusals (`invalid-input`) give its body
+ *
+ * @typedef {object} Reshape
+ * @property {string} because  why, in a few words
+ * @property {(request: SpecRequest) => SpecRequest} request  the request the method sends for `request`
  *
  * @typedef {object} Scenario
  * @property {string} name

@@ -8,29 +8,46 @@ import { getApi } from '../apis.mjs';
 /** The vendor pages show e-mail addresses redacted as this; the spec uses example.com addresses instead. */
 export const REDACTED_EMAIL = '[email\u00a0protected]'; // with a no-break space, as on the page
 
-/** @param {string} apiName @returns {unknown[]} every JSON value that starts a line of the vendor page */
-export function seedJsonExamples(apiName) {
-  const text = readFileSync(join(getApi(apiName).specDir, 'vendor-doc.md'), 'utf8');
-  /** @type {unknown[]} */
+/** @param {string} apiName @returns {string} the vendor page, as kept beside the spec */
+export function vendorPage(apiName) {
+  return readFileSync(join(getApi(apiName).specDir, 'vendor-doc.md'), 'utf8');
+}
+
+/**
+ * Every JSON block of a vendor page: a line holding only `{` or `[` starts one, which grows line by line
+ * until it parses (the pages' JSON is pretty-printed). A block that never parses is an error naming its
+ * line: an example the tests cannot read must not vanish from them.
+ * @param {string} apiName @returns {{ line: number, endLine: number, value: unknown }[]}  lines 1-based
+ */
+export function seedJsonBlocks(apiName) {
+  /** @type {{ line: number, endLine: number, value: unknown }[]} */
   const found = [];
-  const lines = text.split('\n');
+  const lines = vendorPage(apiName).split('\n');
   for (let start = 0; start < lines.length; start++) {
     if (!/^\s*[[{]\s*$/.test(lines[start] ?? '')) continue;
-    // Grow the block line by line until it parses: the pages' JSON is pretty-printed.
-    for (let end = start; end < lines.length; end++) {
+    let end = start;
+    for (; end < lines.length; end++) {
+      // Number each redacted address: the bulk example has two of them as keys of one object.
+      let count = 0;
+      const block = lines.slice(start, end + 1).join('\n').replaceAll(REDACTED_EMAIL, () => `${REDACTED_EMAIL}#${++count}`);
       try {
-        // Number each redacted address: the bulk example has two of them as keys of one object.
-        let count = 0;
-        const block = lines.slice(start, end + 1).join('\n').replaceAll(REDACTED_EMAIL, () => `${REDACTED_EMAIL}#${++count}`);
-        found.push(JSON.parse(block));
-        start = end;
+        found.push({ line: start + 1, endLine: end + 1, value: JSON.parse(block) });
         break;
       } catch {
         // not complete yet
       }
     }
+    if (end === lines.length) {
+      throw new Error(`specs/${apiName}/vendor-doc.md line ${start + 1}: a JSON block that never parses, from "${lines[start]?.trim()}" to the end of the page`);
+    }
+    start = end;
   }
   return found;
+}
+
+/** @param {string} apiName @returns {unknown[]} every JSON value of the vendor page, in page order */
+export function seedJsonExamples(apiName) {
+  return seedJsonBlocks(apiName).map((block) => block.value);
 }
 
 /**

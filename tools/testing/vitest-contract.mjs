@@ -17,6 +17,7 @@ import { formatViolation } from './openapi-validator.mjs';
  *   exchange) for tools/vitest/contract-coverage-reporter.mjs
  * @property {string} api
  * @property {Record<string, number>} pairs  `<operationId> <status>` → how many exchanges
+ * @property {Record<string, number>} [forced]  of those, how many asked the mock for that status (`Prefer`)
  * @property {number[]} seeds  indexes of the vendor page's examples replayed
  */
 
@@ -77,6 +78,8 @@ export function useContract(apiName) {
 function summarize(api, exchanges) {
   /** @type {Record<string, number>} */
   const pairs = {};
+  /** @type {Record<string, number>} */
+  const forced = {};
   /** @type {Set<number>} */
   const seeds = new Set();
   for (const exchange of exchanges) {
@@ -85,6 +88,7 @@ function summarize(api, exchanges) {
     if (exchange.status === 0 || exchange.prismAnswered || exchange.operationId === '(none)') continue;
     const key = `${exchange.operationId} ${exchange.status}`;
     pairs[key] = (pairs[key] ?? 0) + 1;
+    if (exchange.forced) forced[key] = (forced[key] ?? 0) + 1;
   }
-  return { api, pairs, seeds: [...seeds] };
+  return { api, pairs, forced, seeds: [...seeds] };
 }

@@ -1,18 +1,43 @@
 // @ts-check
 // The contract coverage gate. Every contract test hands its exchanges, summarised, to this reporter
 // through its meta (tools/testing/vitest-contract.mjs). At the end of a run it prints, per API, how many
-// exchanges exercised each (operation, documented status) pair and which of the vendor page's examples
-// travelled; then, for each API whose tests all ran (no file or name filter), every documented pair not
-// exercised and every vendor example not replayed is a failure: named here, counted in the summary line.
-// Listed before summary-reporter.mjs, whose line stays last; this onTestRunEnd prints synchronously
-// because vitest runs the reporters' hooks together.
-import { listApis } from '../apis.mjs';
+// exchanges exercised each (operation, documented status) pair, split in two: reached by behaviour (a
+// request the server answered as it would, no `Prefer`), and forced (the request asked Prism for that
+// status with `Prefer: code=…`). Listed before summary-reporter.mjs, whose line stays last; this
+// onTestRunEnd prints synchronously because vitest runs the reporters' hooks together.
+//
+// What the gate enforces, for each API whose test files all ran (no file, project or name filter):
+//   - every documented pair exercised, by behaviour or forced: Prism is stateless, so a 409 ("Email already
+//     exists"), a 429 or a 404 can only be forced today; requiring them by behaviour would fail every run
+//     until a stateful server (the sandbox) records them, so they are reported, not required;
+//   - every operation reaching a documented 2xx by behaviour: a valid request must succeed unforced;
+//   - every vendor example of the page travelling in an exchange.
+// Behaviour coverage is printed beside it, with the pairs so far reached only by forcing.
+// On a complete run it also fails, naming the cause, when an API has no vitest project of its name, or
+// when a test file of the API is left out of its project (not matched by its include, or excluded): the
+// gate would otherwise not apply, or not see what never ran.
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { listApis, repoRoot } from '../apis.mjs';
 import { documentedStatusKey } from '../testing/openapi-validator.mjs';
 import { seedJsonExamples } from '../testing/seed-examples.mjs';
 import { loadSpec, specOperations } from '../testing/spec.mjs';
 import { addRunFailures, resetRunFailures } from './run-failures.mjs';
 
 /** @typedef {import('../testing/vitest-contract.mjs').ContractMeta} ContractMeta */
+/** @typedef {{ pairs: Map<string, number>, forced: Map<string, number>, seeds: Set<number> }} Seen */
+
+/** A test file of an API: any `*.test.*` or `*.test-d.*` under packages/<api>/ (dependencies and build output aside). */
+const TEST_FILE = /\.test(-d)?\.[cm]?[jt]sx?$/;
+
+/** @param {string} dir @returns {string[]} absolute paths of the test files under `dir` */
+export function testFilesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && TEST_FILE.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !/[\\/](node_modules|dist)[\\/]/.test(relative(dir, file)))
+    .sort();
+}
 
 /** @implements {Partial<import('vitest/reporters').Reporter>} */
 export default class ContractCoverageReporter {
@@ -20,6 +45,8 @@ export default class ContractCoverageReporter {
   vitest = undefined;
   /** APIs whose every test file is in this run: the gate applies to them. @type {Set<string>} */
   gated = new Set();
+  /** Why the gate cannot see all of an API's tests, found at the start. @type {string[]} */
+  setupFailures = [];
 
   /** @param {import('vitest/node').Vitest} vitest */
   onInit(vitest) {
@@ -30,31 +57,51 @@ export default class ContractCoverageReporter {
   async onTestRunStart(specifications) {
     resetRunFailures();
     this.gated = new Set();
-    if (this.vitest?.config.testNamePattern) return; // `-t`: only some tests run, coverage cannot be complete
-    const apiNames = new Set(listApis().map((api) => api.name));
-    /** @type {Map<import('vitest/node').TestProject, Set<string>>} */
-    const ran = new Map();
-    for (const specification of specifications) {
-      const files = ran.get(specification.project) ?? new Set();
-      files.add(specification.moduleId);
-      ran.set(specification.project, files);
+    this.setupFailures = [];
+    const config = /** @type {{ testNamePattern?: unknown, project?: string[] } | undefined} */ (this.vitest?.config);
+    if (config?.testNamePattern) return; // `-t`: only some tests run, coverage cannot be complete
+    const ran = new Set(specifications.map((specification) => specification.moduleId));
+    const projects = this.vitest?.projects ?? [...new Set(specifications.map((specification) => specification.project))];
+    /** @type {Map<string, string[]>} every file each project globs, typecheck files included */
+    const globbed = new Map();
+    for (const project of projects) {
+      const { testFiles, typecheckTestFiles = [] } = await project.globTestFiles();
+      globbed.set(project.name, [...testFiles, ...typecheckTestFiles]);
     }
-    for (const [project, files] of ran) {
-      if (!apiNames.has(project.name)) continue;
-      const { testFiles } = await project.globTestFiles();
-      if (testFiles.every((file) => files.has(file))) this.gated.add(project.name);
+    const projectComplete = (/** @type {string} */ name) => (globbed.get(name) ?? []).every((file) => ran.has(file));
+    // Complete: no project filter, and every file of every project ran (no file filter).
+    const complete = !config?.project?.length && [...globbed.keys()].every(projectComplete);
+    for (const api of listApis()) {
+      const files = globbed.get(api.name);
+      if (!files) {
+        if (complete) {
+          this.setupFailures.push(
+            `${api.name}: no vitest project is named "${api.name}", so its contract coverage is not gated ` +
+              `(set test.name: '${api.name}' in ${relative(repoRoot, join(api.packageDir, 'vitest.config.ts'))})`,
+          );
+        }
+        continue;
+      }
+      if (!projectComplete(api.name)) continue;
+      const inProject = new Set(files);
+      const left = testFilesUnder(api.packageDir).filter((file) => !inProject.has(file));
+      for (const file of left) {
+        this.setupFailures.push(`${api.name}: ${relative(repoRoot, file)} is not in the "${api.name}" project's test files (its include or exclude leaves it out): it never runs`);
+      }
+      if (left.length === 0) this.gated.add(api.name);
     }
   }
 
   /** @param {ReadonlyArray<import('vitest/node').TestModule>} testModules */
   onTestRunEnd(testModules) {
-    /** @type {Map<string, { pairs: Map<string, number>, seeds: Set<number> }>} */
+    /** @type {Map<string, Seen>} */
     const seen = new Map();
     for (const testModule of testModules) {
       for (const test of testModule.children.allTests()) {
         for (const meta of /** @type {{ contracts?: ContractMeta[] }} */ (test.meta()).contracts ?? []) {
-          const api = seen.get(meta.api) ?? { pairs: new Map(), seeds: new Set() };
+          const api = seen.get(meta.api) ?? { pairs: new Map(), forced: new Map(), seeds: new Set() };
           for (const [pair, count] of Object.entries(meta.pairs)) api.pairs.set(pair, (api.pairs.get(pair) ?? 0) + count);
+          for (const [pair, count] of Object.entries(meta.forced ?? {})) api.forced.set(pair, (api.forced.get(pair) ?? 0) + count);
           meta.seeds.forEach((seed) => api.seeds.add(seed));
           seen.set(meta.api, api);
         }
@@ -63,20 +110,25 @@ export default class ContractCoverageReporter {
     const ranApis = new Set(testModules.map((testModule) => testModule.project.name));
     const lines = [];
     /** @type {string[]} */
-    const failures = [];
+    const failures = [...this.setupFailures];
     for (const { name } of listApis()) {
       if (!ranApis.has(name)) continue;
-      const result = coverageOf(name, seen.get(name) ?? { pairs: new Map(), seeds: new Set() });
+      const result = coverageOf(name, seen.get(name) ?? { pairs: new Map(), forced: new Map(), seeds: new Set() });
       const gated = this.gated.has(name);
       lines.push('', ...result.table, gated ? '' : `  (not every ${name} test file ran: the gate does not apply)`);
       if (gated) failures.push(...result.missing);
     }
-    if (lines.length === 0) return;
-    const out = ['', 'Contract coverage: exchanges per (operation, documented status), through the real clients', ...lines];
+    if (lines.length === 0 && failures.length === 0) return;
+    const out = lines.length === 0 ? [''] : [
+      '',
+      'Contract coverage: exchanges per (operation, documented status), through the real clients;',
+      'each cell is "by behaviour + forced" (forced: the request asked the mock for that status with Prefer)',
+      ...lines,
+    ];
     if (failures.length > 0) {
       out.push(`Contract coverage gate FAILED (${failures.length}):`, ...failures.map((failure) => `  ✗ ${failure}`));
-    } else if (this.gated.size > 0) {
-      out.push(`Contract coverage gate passed: ${[...this.gated].join(', ')}.`);
+    } else if ([...this.gated].some((name) => ranApis.has(name))) {
+      out.push(`Contract coverage gate passed: ${[...this.gated].filter((name) => ranApis.has(name)).join(', ')}.`);
     }
     process.stdout.write(`${out.join('\n')}\n`);
     addRunFailures(failures);
@@ -84,7 +136,7 @@ export default class ContractCoverageReporter {
 }
 
 /**
- * @param {string} apiName @param {{ pairs: Map<string, number>, seeds: Set<number> }} seen
+ * @param {string} apiName @param {Seen} seen
  * @returns {{ table: string[], missing: string[] }}
  */
 export function coverageOf(apiName, seen) {
@@ -96,32 +148,56 @@ export function coverageOf(apiName, seen) {
   /** @param {ReturnType<typeof specOperations>[number]} operation */
   const label = (operation) => `${operation.operationId.padEnd(idWidth)}  ${operation.method} ${operation.path}`;
   const nameWidth = Math.max(...operations.map((operation) => label(operation).length));
-  const header = `${apiName.padEnd(nameWidth + 2)}${statuses.map((status) => status.padStart(7)).join('')}`;
+  const width = 9;
+  const header = `${apiName.padEnd(nameWidth + 2)}${statuses.map((status) => status.padStart(width)).join('')}`;
   /** @type {string[]} */
   const missing = [];
+  /** @type {string[]} */
+  const forcedOnly = [];
+  let pairCount = 0;
+  let covered = 0;
+  let byBehaviour = 0;
   const rows = operations.map((operation) => {
+    const responses = operation.operation.responses ?? {};
+    let successByBehaviour = false;
     const cells = statuses.map((status) => {
-      if (!(status in (operation.operation.responses ?? {}))) return '·'.padStart(7);
-      const count = countFor(seen.pairs, operation.operationId, status, operation.operation.responses);
-      if (count === 0) missing.push(`${apiName} ${operation.operationId} ${status}: no contract test exercised it`);
-      return (count === 0 ? '0 ✗' : String(count)).padStart(7);
+      if (!(status in responses)) return '·'.padStart(width);
+      pairCount++;
+      const total = countFor(seen.pairs, operation.operationId, status, responses);
+      const forced = countFor(seen.forced, operation.operationId, status, responses);
+      const behaviour = total - forced;
+      if (total === 0) missing.push(`${apiName} ${operation.operationId} ${status}: no contract test exercised it`);
+      else covered++;
+      if (behaviour > 0) byBehaviour++;
+      else if (forced > 0) forcedOnly.push(`${operation.operationId} ${status}`);
+      if (behaviour > 0 && status.startsWith('2')) successByBehaviour = true;
+      return (total === 0 ? '0 ✗' : `${behaviour}+${forced}`).padStart(width);
     });
+    if (!successByBehaviour) {
+      missing.push(`${apiName} ${operation.operationId}: no exchange reached a documented 2xx without Prefer (a valid request must succeed unforced)`);
+    }
     return `  ${label(operation).padEnd(nameWidth)}${cells.join('')}`;
   });
-  const seeds = seedJsonExamples(apiName);
+  /** @type {unknown[]} */
+  let seeds = [];
+  try {
+    seeds = seedJsonExamples(apiName);
+  } catch (error) {
+    missing.push(`${apiName} vendor page unreadable: ${error instanceof Error ? error.message : String(error)}`);
+  }
   seeds.forEach((seed, index) => {
     if (!seen.seeds.has(index)) {
       missing.push(`${apiName} vendor example #${index + 1} never travelled in an exchange: ${JSON.stringify(seed).slice(0, 100)}`);
     }
   });
-  const pairCount = operations.reduce((sum, operation) => sum + Object.keys(operation.operation.responses ?? {}).length, 0);
-  const covered = pairCount - missing.filter((line) => line.endsWith('no contract test exercised it')).length;
+  const exchanges = [...seen.pairs.values()].reduce((sum, count) => sum + count, 0);
   return {
     table: [
       header,
       ...rows,
-      `  pairs exercised: ${covered}/${pairCount}   vendor examples replayed: ${seen.seeds.size}/${seeds.length}   ` +
-        `exchanges: ${[...seen.pairs.values()].reduce((sum, count) => sum + count, 0)}`,
+      `  pairs exercised: ${covered}/${pairCount} (by behaviour: ${byBehaviour}/${pairCount})   ` +
+        `vendor examples replayed: ${seen.seeds.size}/${seeds.length}   exchanges: ${exchanges}`,
+      ...(forcedOnly.length > 0 ? [`  reached only by Prefer, until a stateful server produces them: ${forcedOnly.join(', ')}`] : []),
     ],
     missing,
   };

@@ -21,6 +21,14 @@ import { retryAfterMs } from './retry.js';
 const key = 'core-key-91c2e7b05d';
 let server: LocalServer;
 const hits = new Map<string, number>();
+/** When each path was hit (ms, performance.now()), to measure the waits between attempts. */
+const hitTimes = new Map<string, number[]>();
+/**
+ * The `Sec-Fetch-Mode` header of each request, in order: WHATWG fetch always sends it (a forbidden header,
+ * which no caller can remove), undici's `request()` sends only the headers it is given. So the server can
+ * tell which of the two carried a call.
+ */
+const fetchModes: (string | undefined)[] = [];
 let refusedUrl: string;
 
 beforeAll(async () => {
@@ -28,6 +36,8 @@ beforeAll(async () => {
     const path = request.url.pathname;
     const hit = (hits.get(path) ?? 0) + 1;
     hits.set(path, hit);
+    hitTimes.set(path, [...(hitTimes.get(path) ?? []), performance.now()]);
+    fetchModes.push(request.headers['sec-fetch-mode'] as string | undefined);
     const [, behaviour, arg] = path.split('/');
     switch (behaviour) {
       case 'ok':
@@ -71,7 +81,10 @@ beforeAll(async () => {
   refusedUrl = `http://127.0.0.1:${await freePort()}`;
 });
 afterAll(() => server.close());
-afterEach(() => hits.clear());
+afterEach(() => {
+  hits.clear();
+  hitTimes.clear();
+});
 
 function endless(response: import('node:http').ServerResponse, status: number) {
   response.writeHead(status, { 'content-type': 'application/json' });
@@ -129,8 +142,11 @@ async function elapsed<T>(run: () => Promise<T>): Promise<[T, number]> {
 describe.each([
   ['global fetch', fetchTransport],
   ['undici', undiciTransport],
-] as const)('through the %s transport', (_name, transport) => {
+] as const)('through the %s transport', (name, transport) => {
   const call = (options?: ClientRuntimeOptions) => makeClient(transport, options);
+  beforeAll(() => {
+    fetchModes.length = 0;
+  });
 
   it('sends method, headers and body as given, and a call that succeeded leaves no timer behind', async () => {
     const before = await settledTimers();
@@ -156,6 +172,27 @@ describe.each([
       expect(result.error).toMatchObject({ kind: 'http', status: 429, message: 'Too many requests', attempts: 4 });
       expect(result.response?.status).toBe(429);
       expect(hits.get('/busy')).toBe(4);
+    });
+
+    it('without Retry-After waits a full-jitter backoff: a random share of base × 2^(retry − 1), capped', async () => {
+      // The random share pinned near its top: waits of ⌊0.99 × min(60, 50 × 2^(retry − 1))⌋ = 49, 59, 59, 59 ms
+      // (uncapped, the last two would be 198 and 396).
+      const random = vi.spyOn(Math, 'random').mockReturnValue(0.99);
+      try {
+        const result = await call({ retry: { attempts: 5, baseDelayMs: 50, maxDelayMs: 60, maxElapsedMs: 10_000 } })('POST', '/busy');
+        expect(result.error).toMatchObject({ kind: 'http', status: 429, attempts: 5 });
+      } finally {
+        random.mockRestore();
+      }
+      const times = hitTimes.get('/busy') ?? [];
+      const waits = times.slice(1).map((time, index) => time - (times[index] ?? 0));
+      expect(waits).toHaveLength(4);
+      // Each gap between two hits is the wait plus one exchange on loopback: never shorter than the wait
+      // (a timer does not fire early, give or take a millisecond), and on this busy machine within 120 ms more.
+      [49, 59, 59, 59].forEach((wait, index) => {
+        expect(waits[index], `wait before retry ${index + 1}`).toBeGreaterThanOrEqual(wait - 1);
+        expect(waits[index], `wait before retry ${index + 1}`).toBeLessThan(wait + 120);
+      });
     });
 
     it('gives up at once when Retry-After asks for longer than the time budget left', async () => {
@@ -300,6 +337,11 @@ describe.each([
     const result = await call()('POST', '/echo-key');
     expect(result.error).toMatchObject({ kind: 'http', status: 403, message: 'Invalid key: KEY [redacted]' });
     expect(result.error?.body).toEqual({ message: 'Invalid key: KEY [redacted]', seen: ['KEY [redacted]'] });
+  });
+
+  it(`every request of these tests reached the server through ${name}`, () => {
+    expect(fetchModes.length).toBeGreaterThan(20);
+    expect(new Set(fetchModes)).toEqual(new Set([transport === undiciTransport ? undefined : 'cors']));
   });
 });
 

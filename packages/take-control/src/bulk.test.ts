@@ -16,6 +16,8 @@ import {
 const integrationKey = 'tc-bulk-key-6b0d93a1f2';
 let server: LocalServer;
 let batches: string[][] = [];
+/** Each batch's `Sec-Fetch-Mode`: WHATWG fetch always sends one, undici's `request()` none. */
+let fetchModes: (string | undefined)[] = [];
 type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'drop';
 let answer: (emails: string[], batch: number) => Answer = () => 'drop';
 
@@ -23,6 +25,7 @@ beforeAll(async () => {
   server = await startLocalServer((request, response) => {
     const emails = (JSON.parse(request.body) as { email: string }[]).map((technician) => technician.email);
     batches.push(emails);
+    fetchModes.push(request.headers['sec-fetch-mode'] as string | undefined);
     const reply = answer(emails, batches.length);
     if (reply === 'drop') return void response.socket?.destroy();
     for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
@@ -32,6 +35,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   batches = [];
+  fetchModes = [];
 });
 
 const reports: BulkCreateReport[] = [];
@@ -208,6 +212,8 @@ describe('createTechnicians in batches', () => {
     const report = await onboard(technicians(3), { batchSize: 2 }, { transport: undiciTransport() });
     expect(report.failed.map((failure) => failure.reason)).toEqual(['Busy', 'Busy']);
     expect(report.created).toEqual(['tech2@example.com']);
+    // The server saw undici's requests, not fetch's.
+    expect(fetchModes).toEqual([undefined, undefined]);
   });
 });
 

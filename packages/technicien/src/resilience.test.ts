@@ -9,6 +9,8 @@ let server: LocalServer;
 let tokens = 0;
 const issued: string[] = [];
 const hits = new Map<string, number>();
+/** Each request's `Sec-Fetch-Mode`: WHATWG fetch always sends one, undici's `request()` none. */
+const fetchModes: (string | undefined)[] = [];
 type Misbehaviour = 'busy-once' | 'unavailable-once' | 'hang' | 'not-json' | 'huge' | 'echo-secrets' | undefined;
 let misbehave: Misbehaviour;
 let loginAnswer: 'ok' | 'not-json' = 'ok';
@@ -18,6 +20,7 @@ beforeAll(async () => {
     const path = request.url.pathname;
     const hit = (hits.get(path) ?? 0) + 1;
     hits.set(path, hit);
+    fetchModes.push(request.headers['sec-fetch-mode'] as string | undefined);
     if (path === '/restapi/auth/authenticate2') {
       if (loginAnswer === 'not-json') return void response.writeHead(200, { 'content-type': 'application/json' }).end('<html>SSO</html>');
       const token = `tok-${++tokens}-0e6a5f`;
@@ -46,6 +49,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   hits.clear();
+  fetchModes.length = 0;
   misbehave = undefined;
   loginAnswer = 'ok';
 });
@@ -121,6 +125,10 @@ describe('the technicien client against a misbehaving server', () => {
     const fast = client({ transport: undiciTransport() });
     expect(keep(await fast.grantClientAccess(grant)).error).toBeUndefined();
     expect(keep(await fast.updateTechnicien(undefined, technicien)).data).toEqual(technicien);
+    // The login, then the grant and the update twice each (a 429, then the retry): all five reached the
+    // server through undici.
+    expect([...hits.values()].reduce((sum, count) => sum + count, 0)).toBe(5);
+    expect(fetchModes).toEqual(Array(5).fill(undefined));
   });
 
   it('no error holds the password or a token', () => {

@@ -8,6 +8,13 @@ export default {
   api: 'take-control',
   // createTechnicians resolves with a per-technician report, not the server's body.
   reports: ['createTechnicians'],
+  sends: {
+    setTechnicianStatus: {
+      because: 'the client takes the status alone, so any other body arrives as {status}',
+      request: ({ path, query, body }) => ({ path, query, body: { status: body?.status } }),
+    },
+  },
+  bodyNames: { createTechnicians: 'technicians' },
   createClient: (pkg, { baseUrl, key, fetch }) =>
     pkg.createTakeControlClient({ baseUrl, integrationKey: key ?? 'contract-check-key', fetch }),
   call: {

@@ -7,6 +7,12 @@
 /** @type {Driver} */
 export default {
   api: 'technicien',
+  sends: {
+    authenticate: {
+      because: 'the client takes login and password alone, so any other body arrives as {login, password}',
+      request: ({ path, query, body }) => ({ path, query, body: { login: body?.login, password: body?.password } }),
+    },
+  },
   createClient: (pkg, { baseUrl, key, fetch, wrapTransport }) =>
     pkg.createTechnicienClient({
       baseUrl,
