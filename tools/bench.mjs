@@ -253,7 +253,7 @@ async function bundleSizes() {
   const technicienClient = await size(
     `import { createTechnicienClient } from ${dist('technicien')};
      const c = createTechnicienClient({ baseUrl: 'x', credentials: { login: 'l', password: 'p' } });
-     export const run = () => [c.authenticate('l', 'p'), c.grantClientAccess({ emails: [], codeExploitant: '', dateFin: '' }), c.updateTechnicien(1, {})];`,
+     export const run = () => [c.authenticate('l', 'p'), c.grantClientAccess({ emails: [], codeExploitant: '', dateFin: '' }), c.updateTechnicien({}, { customerId: 1 })];`,
   );
   return { base, clients: { 'take-control': takeControl, technicien: technicienClient } };
 }

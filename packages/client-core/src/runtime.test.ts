@@ -5,6 +5,7 @@ import { sendJson, startLocalServer, type LocalServer } from '../../../tools/tes
 import {
   createRuntime,
   fetchTransport,
+  jsonBody,
   type ApiError,
   type ApiResult,
   type CallOptions,
@@ -208,6 +209,29 @@ describe.each([
       expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 3 });
       expect(result.error?.message).toMatch(/ECONNREFUSED/);
     });
+  });
+
+  describe('a request that cannot be built', () => {
+    // Plain JavaScript: nothing stops these values; openapi-fetch or JSON.stringify throws before the transport.
+    const build = async (init: object) => {
+      const runtime = createRuntime({ transport: transport(), retry: { ...fast, attempts: 5 } });
+      const http = createClient({ baseUrl: server.url, ...runtime.wire });
+      const request = http.request as unknown as (method: string, path: string, init: object) => Promise<FetchOutcome>;
+      return runtime.call({ operation: 'test', method: 'PUT', secrets: [] }, {}, (attempt) => request('PUT', '/ok', { ...init, ...attempt }));
+    };
+    const cases = [
+      ['a query value openapi-fetch refuses (nested objects)', { params: { query: { filter: { deep: { er: 1 } } } } }, /Deeply-nested/],
+      ['a body JSON.stringify refuses (a BigInt)', { body: { n: 1n } }, /BigInt/],
+      ['a serializer that names its argument', { body: { n: 1n }, bodySerializer: jsonBody('payload') }, /^payload cannot be sent as JSON: /],
+    ] as const;
+    for (const [name, init, message] of cases) {
+      it(`${name}: \`invalid-input\` at once, one attempt, nothing sent, even for an idempotent method`, async () => {
+        const result = await build(init);
+        expect(result.error).toMatchObject({ kind: 'invalid-input', status: 0, attempts: 1 });
+        expect(result.error?.message).toMatch(message);
+        expect(hits.get('/ok')).toBeUndefined();
+      });
+    }
   });
 
   describe('timeouts and cancellation', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, bound, describeCause } from './body.js';
 import { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 import { backoffMs, isIdempotent, isTransient, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
+import { InputError } from './input.js';
 import { fetchTransport, type Transport } from './transport.js';
 
 /**
@@ -137,8 +138,16 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         /** Whether this failure may be sent again: 0 never, 1 for idempotent methods, 2 whatever the method. */
         let retry = 0;
         let waitMs: number | undefined;
+        /** Whether the request reached the transport: a failure before is the input's, not the network's. */
+        let built = false;
         try {
-          const outcome = await run({ signal, fetch: async (request) => (response = await send(request, transport, timeoutMs)) });
+          const outcome = await run({
+            signal,
+            fetch: async (request) => {
+              built = true;
+              return (response = await send(request, transport, timeoutMs));
+            },
+          });
           response = outcome.response;
           if (response.ok) return { data: outcome.data as Data, response };
           result = httpError(operation, response, outcome.error, secrets);
@@ -147,6 +156,12 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         } catch (cause) {
           // Which signal fired says what happened, whatever error the transport made of it.
           if (callerSignal?.aborted) continue;
+          if (!built) {
+            // Nothing is on the wire (openapi-fetch refused a value, a body would not serialize): sent
+            // again, it would fail the same way.
+            const detail = cause instanceof InputError ? cause.message : `The request could not be built from the input: ${describeCause(cause)}`;
+            return withAttempts(fail('invalid-input', detail), attempts);
+          }
           response = cause instanceof ResponseBodyError ? cause.response : response;
           const detail = describeCause(cause);
           if (timedOut || (cause as Error | undefined)?.name === 'TimeoutError') {

@@ -1,8 +1,12 @@
 import createClient from 'openapi-fetch';
 import {
+  checkInput,
   createRuntime,
+  jsonBody,
+  refusal,
+  scalarQuery,
+  toJson,
   type ApiError,
-  type ApiErrorKind,
   type ApiResult,
   type AttemptInit,
   type CallOptions,
@@ -44,6 +48,12 @@ export type TechnicienClientOptions = TokenOptions & ClientRuntimeOptions & {
 
 export type { CallOptions };
 
+/** `updateTechnicien`'s options: the call's, and the operation's optional `customerId`. */
+export interface UpdateTechnicienOptions extends CallOptions {
+  /** The client's id (`customerId` in the query): mandatory only for a multi-client user. */
+  customerId?: number;
+}
+
 export interface GrantClientAccessInput {
   /** The technicians' e-mail addresses; sent joined by `;`, so none may contain one. */
   emails: readonly string[];
@@ -64,6 +74,7 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
   const { baseUrl, getWithBodyTransport } = options;
   const runtime = createRuntime(options);
   const http = createClient<paths>({ baseUrl, ...runtime.wire });
+  const credentialsJson = jsonBody('login or password');
 
   const authenticate = (
     login: string,
@@ -71,7 +82,12 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
     init: CallOptions = {},
   ): Promise<ApiResult<AuthenticationResult, ErrorStatus<operations['authenticate']>>> =>
     runtime.call({ operation: 'authenticate', method: 'POST', secrets: [password] }, init, (attempt) =>
-      http.POST('/restapi/auth/authenticate2', { body: { login, password }, headers: init.headers, ...attempt }),
+      http.POST('/restapi/auth/authenticate2', {
+        body: { login, password },
+        bodySerializer: credentialsJson,
+        headers: init.headers,
+        ...attempt,
+      }),
     );
 
   const tokens = tokenSource(options, authenticate);
@@ -106,26 +122,29 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       input: GrantClientAccessInput,
       init: CallOptions = {},
     ): Promise<ApiResult<unknown, ErrorStatus<operations['grantClientAccess']>>> {
-      const emails = joinEmails(input.emails);
-      const dateFin = formatDateFin(input.dateFin);
+      // Checked before the token is fetched: a refused input sends nothing, not even a login.
+      const emails = joinEmails(input?.emails);
+      const dateFin = formatDateFin(input?.dateFin);
       if (emails.value === undefined || dateFin.value === undefined) {
-        return Promise.resolve(refused('invalid-input', 'grantClientAccess', emails.error ?? dateFin.error ?? ''));
+        return Promise.resolve(refusal('grantClientAccess', emails.error ?? dateFin.error ?? ''));
       }
-      const query = { emails: emails.value, codeExploitant: input.codeExploitant, dateFin: dateFin.value };
+      const query = checkInput('grantClientAccess', () =>
+        scalarQuery({ emails: emails.value, codeExploitant: input.codeExploitant, dateFin: dateFin.value }),
+      );
+      if (query.error) return Promise.resolve(query);
       return authorized({ operation: 'grantClientAccess', method: 'POST' }, init, (attempt) =>
-        http.POST('/restapi/technicien/grant-client-access', { params: { query }, ...attempt }),
+        http.POST('/restapi/technicien/grant-client-access', { params: { query: query.value }, ...attempt }),
       );
     },
 
     /**
      * Met à jour les informations d'un technicien: a GET with the technician as its JSON body, as the vendor
-     * documents it. `customerId` is mandatory only for a multi-client user; pass `undefined` otherwise.
+     * documents it. `customerId`, among the options, is mandatory only for a multi-client user.
      * The result has the same shape as the body.
      */
     updateTechnicien(
-      customerId: number | undefined,
       technicien: Technicien,
-      init: CallOptions = {},
+      options: UpdateTechnicienOptions = {},
     ): Promise<ApiResult<Technicien, ErrorStatus<operations['updateTechnicien']>>> {
       if (!getWithBodyTransport) {
         return Promise.resolve(
@@ -136,9 +155,22 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
           ),
         );
       }
-      const query = customerId === undefined ? {} : { customerId };
-      return authorized({ operation: 'updateTechnicien', method: 'GET', transport: getWithBodyTransport }, init, (attempt) =>
-        http.GET('/restapi/technicien/update', { params: { query }, body: technicien, Request: getWithBodyTransport.Request, ...attempt }),
+      // Serialized once, before the token is fetched: a body JSON cannot hold sends nothing, not even a login.
+      const input = checkInput('updateTechnicien', () => ({
+        body: toJson(technicien, 'technicien'),
+        query: scalarQuery({ customerId: options?.customerId }),
+      }));
+      if (input.error) return Promise.resolve(input);
+      const { body, query } = input.value;
+      const transport = getWithBodyTransport;
+      return authorized({ operation: 'updateTechnicien', method: 'GET', transport }, options, (attempt) =>
+        http.GET('/restapi/technicien/update', {
+          params: { query },
+          body: technicien,
+          bodySerializer: () => body,
+          Request: transport.Request,
+          ...attempt,
+        }),
       );
     },
 
@@ -148,7 +180,7 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
 }
 
 /** The error of a call refused before anything was sent. */
-function refused<Status extends number>(kind: ApiErrorKind, operation: string, message: string): { error: ApiError<Status> } {
+function refused<Status extends number>(kind: 'unsupported', operation: string, message: string): { error: ApiError<Status> } {
   return { error: { kind, operation, status: 0, message } };
 }
 

@@ -22,6 +22,6 @@ export default {
         { emails: typeof query.emails === 'string' ? query.emails.split(';') : query.emails, codeExploitant: query.codeExploitant, dateFin: query.dateFin },
         init,
       ),
-    updateTechnicien: (/** @type {Client} */ client, { query, body }, init) => client.updateTechnicien(query.customerId, body, init),
+    updateTechnicien: (/** @type {Client} */ client, { query, body }, init) => client.updateTechnicien(body, { ...init, customerId: query.customerId }),
   },
 };
