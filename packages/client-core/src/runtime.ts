@@ -14,11 +14,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** How a client sends its calls; both clients accept these options. */
 export interface ClientRuntimeOptions {
   /**
-   * How requests go on the wire. Default: global fetch (portable). In Node, `undiciTransport()` from the
-   * package's Node entry is faster and is the one that can send a GET with a body.
+   * How requests go on the wire. Default: in Node (the package's Node entry), undici's `request()` through
+   * the global dispatcher fetch uses too (global fetch where undici cannot be loaded); elsewhere, global fetch.
    */
   transport?: Transport;
-  /** A fetch that receives a WHATWG `Request` (e.g. a test double); ignored when `transport` is given. */
+  /** A fetch that receives a WHATWG `Request` (e.g. a test double); ignored when `transport` is given. Given alone, it replaces the default transport. */
   fetch?: (input: Request) => Promise<Response>;
   /**
    * Each attempt's timeout in ms, request and response body; 0 for none. Default: 30 000 with the undici
