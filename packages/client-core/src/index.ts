@@ -1,5 +1,5 @@
 export { DEFAULT_MAX_BODY_BYTES, ResponseBodyError } from './body.js';
-export { checkInput, InputError, jsonBody, pathParam, refusal, scalarQuery, toJson } from './input.js';
+export { checkInput, InputError, jsonBody, notScalar, pathParam, refusal, scalarQuery, toJson } from './input.js';
 export { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 export { DEFAULT_RETRY, isIdempotent, retryAfterMs, type RetryOptions } from './retry.js';
 export {

@@ -63,14 +63,17 @@ export function pathParam(value: unknown, argument: string): string {
  */
 export function scalarQuery<Query extends Record<string, unknown>>(query: Query): Query {
   for (const name in query) {
-    const value = query[name];
-    if (value === undefined || value === null) continue;
-    const type = typeof value;
-    if (type !== 'string' && type !== 'number' && type !== 'boolean' && type !== 'bigint') {
-      throw new InputError(`${name} must be a string or a number, got ${typeOf(value)}`);
-    }
+    const refused = notScalar(query[name], name);
+    if (refused) throw new InputError(refused);
   }
   return query;
+}
+
+/** Why `value` cannot be the query parameter `name` (see {@link scalarQuery}), or undefined when it can. */
+export function notScalar(value: unknown, name: string): string | undefined {
+  const type = typeof value;
+  if (value == null || type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint') return undefined;
+  return `${name} must be a string or a number, got ${typeOf(value)}`;
 }
 
 /** What a value is, for a message: `an object`, `an array`, `undefined`, `a number (42)`. */

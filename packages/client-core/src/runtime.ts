@@ -90,8 +90,10 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
   const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
   const clientPolicy = resolveRetry(options.retry);
   const clientTransport = options.transport ?? (options.fetch ? { Request, fetch: options.fetch } : fetchTransport());
-  const send = async (request: Request, transport = clientTransport, timeoutMs?: number) =>
-    bound(await transport.fetch(request, { maxBodyBytes, timeoutMs }), maxBodyBytes);
+  // Promise chains rather than async functions: each async layer costs a promise and a turn per call.
+  const boundIfStreamed = (response: Response) => (response.body ? bound(response, maxBodyBytes) : response);
+  const send = (request: Request, transport = clientTransport, timeoutMs?: number): Promise<Response> =>
+    transport.fetch(request, { maxBodyBytes, timeoutMs }).then(boundIfStreamed);
 
   return {
     wire: { Request: clientTransport.Request, fetch: (request) => send(request) },
@@ -143,9 +145,9 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         try {
           const outcome = await run({
             signal,
-            fetch: async (request) => {
+            fetch: (request) => {
               built = true;
-              return (response = await send(request, transport, timeoutMs));
+              return send(request, transport, timeoutMs).then((sent) => (response = sent));
             },
           });
           response = outcome.response;

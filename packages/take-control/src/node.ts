@@ -5,6 +5,7 @@ import { nodeDefaultTransport, undiciTransport } from '@techapi/client-core/node
 import { createTakeControlClient as createPortableClient, type TakeControlClientOptions } from './client.js';
 
 export * from './index.js';
+export { fetchTransport } from '@techapi/client-core';
 export { undiciTransport };
 export type { UndiciTransportOptions } from '@techapi/client-core/node';
 

@@ -3,6 +3,7 @@ import {
   checkInput,
   createRuntime,
   jsonBody,
+  notScalar,
   refusal,
   scalarQuery,
   toJson,
@@ -10,7 +11,6 @@ import {
   type ApiResult,
   type AttemptInit,
   type CallOptions,
-  type CallSpec,
   type ClientRuntimeOptions,
   type ErrorStatus,
   type FetchOutcome,
@@ -92,22 +92,36 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
 
   const tokens = tokenSource(options, authenticate);
 
-  /** Runs an authenticated call, with one retry on a fresh login when a logged-in token gets a 401. */
-  async function authorized<Data, Status extends number>(
-    spec: Omit<CallSpec, 'secrets'>,
+  /** The headers of a call that adds none: one object per token, not one per call. */
+  let tokenHeaders = { 'X-AUTH-TOKEN': '' };
+
+  /**
+   * Runs an authenticated call, with one retry on a fresh login when a logged-in token gets a 401. Not an
+   * async function: with a token at hand (always, for a fixed token) the call is the runtime's own
+   * promise, with no layer of its own on each call's path.
+   */
+  function authorized<Data, Status extends number>(
+    operation: string,
+    method: string,
+    transport: Transport | undefined,
     init: CallOptions,
-    send: (attempt: AttemptInit & { headers: Record<string, string> }) => Promise<FetchOutcome>,
+    send: (attempt: AttemptInit, headers: Record<string, string>) => Promise<FetchOutcome>,
+    retried = false,
   ): Promise<ApiResult<Data, Status>> {
-    for (let retried = false; ; retried = true) {
-      const { token, error } = await tokens.current();
-      if (error) return { error: error as ApiError<Status> };
-      const headers = { ...init.headers, 'X-AUTH-TOKEN': token };
+    const withToken = ({ token, error }: TokenOutcome): Promise<ApiResult<Data, Status>> => {
+      if (error) return Promise.resolve({ error: error as ApiError<Status> });
+      if (tokenHeaders['X-AUTH-TOKEN'] !== token) tokenHeaders = { 'X-AUTH-TOKEN': token };
+      const headers = init.headers ? { ...init.headers, 'X-AUTH-TOKEN': token } : tokenHeaders;
       // The secrets are read after the login, so a token renewed for this call is among them.
-      const result = await runtime.call<Data, Status>({ ...spec, secrets: tokens.secrets() }, init, (attempt) =>
-        send({ ...attempt, headers }),
+      const spec = { operation, method, transport, secrets: tokens.secrets() };
+      const result = runtime.call<Data, Status>(spec, init, (attempt) => send(attempt, headers));
+      if (retried || !tokens.renews) return result;
+      return result.then((done) =>
+        done.error?.status === 401 && tokens.rejected(token) ? authorized<Data, Status>(operation, method, transport, init, send, true) : done,
       );
-      if (result.error?.status !== 401 || retried || !tokens.rejected(token)) return result;
-    }
+    };
+    const current = tokens.current();
+    return current instanceof Promise ? current.then(withToken) : withToken(current);
   }
 
   return {
@@ -125,15 +139,12 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       // Checked before the token is fetched: a refused input sends nothing, not even a login.
       const emails = joinEmails(input?.emails);
       const dateFin = formatDateFin(input?.dateFin);
-      if (emails.value === undefined || dateFin.value === undefined) {
-        return Promise.resolve(refusal('grantClientAccess', emails.error ?? dateFin.error ?? ''));
-      }
-      const query = checkInput('grantClientAccess', () =>
-        scalarQuery({ emails: emails.value, codeExploitant: input.codeExploitant, dateFin: dateFin.value }),
-      );
-      if (query.error) return Promise.resolve(query);
-      return authorized({ operation: 'grantClientAccess', method: 'POST' }, init, (attempt) =>
-        http.POST('/restapi/technicien/grant-client-access', { params: { query: query.value }, ...attempt }),
+      const codeExploitant = input?.codeExploitant;
+      const refused = emails.error ?? dateFin.error ?? notScalar(codeExploitant, 'codeExploitant');
+      if (refused !== undefined) return Promise.resolve(refusal('grantClientAccess', refused));
+      const query = { emails: emails.value as string, codeExploitant, dateFin: dateFin.value as string };
+      return authorized('grantClientAccess', 'POST', undefined, init, (attempt, headers) =>
+        http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers, ...attempt }),
       );
     },
 
@@ -163,11 +174,12 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       if (input.error) return Promise.resolve(input);
       const { body, query } = input.value;
       const transport = getWithBodyTransport;
-      return authorized({ operation: 'updateTechnicien', method: 'GET', transport }, options, (attempt) =>
+      return authorized('updateTechnicien', 'GET', transport, options, (attempt, headers) =>
         http.GET('/restapi/technicien/update', {
           params: { query },
           body: technicien,
           bodySerializer: () => body,
+          headers,
           Request: transport.Request,
           ...attempt,
         }),

@@ -5,6 +5,7 @@ import { nodeDefaultTransport, undiciTransport } from '@techapi/client-core/node
 import { createTechnicienClient as createPortableClient, type TechnicienClientOptions } from './client.js';
 
 export * from './index.js';
+export { fetchTransport } from '@techapi/client-core';
 export { undiciTransport };
 export type { UndiciTransportOptions } from '@techapi/client-core/node';
 
