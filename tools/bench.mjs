@@ -109,8 +109,11 @@ async function openapiFetch(pkg, url, transport) {
     return () => http.POST('/tech', { body: TECHNICIAN }).then(check);
   }
   const http = createClient({ baseUrl: url, ...module[transport]() });
-  const query = { ...GRANT, emails: GRANT.emails.join(';') };
-  return () => http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: { 'X-AUTH-TOKEN': TOKEN } }).then(check);
+  // The same input as the client's: the addresses joined into the one parameter the API takes.
+  return () => {
+    const query = { emails: GRANT.emails.join(';'), codeExploitant: GRANT.codeExploitant, dateFin: GRANT.dateFin };
+    return http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: { 'X-AUTH-TOKEN': TOKEN } }).then(check);
+  };
 }
 
 /** The client; without a transport, the Node entry's default. @param {string} url @param {TransportName} [transport] */
