@@ -109,7 +109,8 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
       const requestedMs = init.timeoutMs ?? options.timeoutMs ?? (transport.timesOut ? DEFAULT_TIMEOUT_MS : 0);
       // setTimeout fires at once past 2^31-1 ms: such a timeout means none.
       const timeoutMs = requestedMs > 0 && requestedMs <= MAX_TIMER_MS ? requestedMs : 0;
-      const timedOutMessage = `The call timed out after ${timeoutMs} ms`;
+      // Built only on the paths that need them: a call that succeeds allocates as little as it can.
+      const timedOutMessage = () => `The call timed out after ${timeoutMs} ms`;
       const deadline = Date.now() + policy.maxElapsedMs;
       const fail = (kind: ApiErrorKind, message: string, response?: Response) => ({
         error: { kind, operation, status: 0 as const, message: redact(message, secrets) },
@@ -130,7 +131,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
           const controller = new AbortController();
           timer = setTimeout(() => {
             timedOut = true;
-            controller.abort(new DOMException(timedOutMessage, 'TimeoutError'));
+            controller.abort(new DOMException(timedOutMessage(), 'TimeoutError'));
           }, timeoutMs);
           forwardAbort = () => controller.abort(callerSignal?.reason);
           callerSignal?.addEventListener('abort', forwardAbort);
@@ -167,7 +168,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
           response = cause instanceof ResponseBodyError ? cause.response : response;
           const detail = describeCause(cause);
           if (timedOut || (cause as Error | undefined)?.name === 'TimeoutError') {
-            result = fail('timeout', timedOutMessage);
+            result = fail('timeout', timedOutMessage());
             retry = 1;
           } else if (!response) {
             result = fail('network', `The request could not be sent: ${detail}`);
