@@ -14,7 +14,7 @@ export type ApiErrorKind =
   | 'aborted'
   /** A 2xx response whose body is not the JSON the spec promises (not JSON, truncated, too large). */
   | 'invalid-response'
-  /** The call cannot be made in this environment (e.g. a GET with a body where fetch refuses one). */
+  /** The call cannot be made in this environment (a GET with a body where fetch refuses one, undici that cannot be loaded); never retried. */
   | 'unsupported'
   /**
    * The input cannot be put in a request (a path parameter that is not a string, a body JSON cannot hold,

@@ -13,5 +13,5 @@ export {
   type FetchOutcome,
   type Runtime,
 } from './runtime.js';
-export { fetchTransport, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';
+export { fetchTransport, TransportUnavailableError, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';
 export type { ErrorStatus, SuccessBody } from './types.js';

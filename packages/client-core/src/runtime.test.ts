@@ -6,6 +6,7 @@ import {
   createRuntime,
   fetchTransport,
   jsonBody,
+  TransportUnavailableError,
   type ApiError,
   type ApiResult,
   type CallOptions,
@@ -352,6 +353,22 @@ describe('a transport that fails oddly', () => {
     // (openapi-fetch drops a falsy rejection and then fails on the missing response: a TypeError of its own.)
     expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 1 });
     expect(result.error?.message).toMatch(/^The request could not be sent: /);
+  });
+});
+
+describe('a transport that cannot send in this runtime', () => {
+  it('ends the call as `unsupported` at once, never retried, whatever the method', async () => {
+    let attempts = 0;
+    const unavailable = (): Transport => ({
+      Request: WireRequestClass,
+      fetch: () => {
+        attempts++;
+        return Promise.reject(new TransportUnavailableError('undici could not be loaded in this runtime'));
+      },
+    });
+    const result = await makeClient(unavailable, { retry: { ...fast, attempts: 5 } })('PUT', '/ok');
+    expect(result.error).toMatchObject({ kind: 'unsupported', status: 0, attempts: 1, message: 'undici could not be loaded in this runtime' });
+    expect(attempts).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, bound, describeCause } from 
 import { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 import { backoffMs, isIdempotent, isTransient, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
 import { InputError } from './input.js';
-import { fetchTransport, type Transport } from './transport.js';
+import { fetchTransport, TransportUnavailableError, type Transport } from './transport.js';
 
 /**
  * A call's default timeout through a transport that enforces timeouts itself (undici's): 30 s per attempt.
@@ -159,6 +159,8 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         } catch (cause) {
           // Which signal fired says what happened, whatever error the transport made of it.
           if (callerSignal?.aborted) continue;
+          // The transport cannot send here at all: each attempt would fail the same way.
+          if (cause instanceof TransportUnavailableError) return withAttempts(fail('unsupported', cause.message), attempts);
           if (!built) {
             // Nothing is on the wire (openapi-fetch refused a value, a body would not serialize): sent
             // again, it would fail the same way.

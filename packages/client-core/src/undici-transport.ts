@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, describeCause, tooLarge } from './body.js';
-import { WireRequestClass, type SendOptions, type Transport, type WireRequest } from './transport.js';
+import { TransportUnavailableError, WireRequestClass, type SendOptions, type Transport, type WireRequest } from './transport.js';
 
 type Undici = typeof import('undici');
 type Dispatcher = NonNullable<Parameters<Undici['request']>[1]>['dispatcher'];
@@ -42,7 +42,7 @@ export function undiciTransport({ dispatcher }: UndiciTransportOptions = {}): Tr
     timesOut: true,
     async fetch(request, options) {
       const request_ = send ?? (await loadUndici());
-      if (!request_) throw new Error('undici could not be loaded: install it, or pass another transport');
+      if (!request_) throw new TransportUnavailableError('undici could not be loaded in this runtime: install it, or pass another transport');
       return sendOverUndici(request_, request as unknown as WireRequest, dispatcher, options);
     },
   };

@@ -195,7 +195,8 @@ describe('what Node users set up for fetch, in a process of its own', () => {
   });
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  // NODE_USE_ENV_PROXY came in Node 24.0 and 22.21: before, fetch ignores the proxy variables.
+  // NODE_USE_ENV_PROXY came in Node 24 and was backported to 22 (22.21, as we read Node's changelog; seen
+  // on 22.23 here): before, fetch ignores the proxy variables. .ci/run runs this on Node 20 and 24.
   const nodeHonoursEnvProxy = major >= 23 || (major === 22 && minor >= 21);
 
   it('HTTP_PROXY with NODE_USE_ENV_PROXY=1: the client goes the way fetch goes, over undici', async () => {
@@ -220,15 +221,22 @@ describe('what Node users set up for fetch, in a process of its own', () => {
     expect(seen).toEqual(['target undici', 'target fetch']);
   });
 
-  it('where undici cannot be loaded, the default falls back to global fetch', async () => {
+  it('where undici cannot be loaded, the default falls back to global fetch; undiciTransport() is `unsupported`', async () => {
     // A module hook that makes `undici` unresolvable, as in a runtime that resolves `node` without it.
     const hook = `export async function resolve(specifier, context, next) {
       if (specifier === 'undici') throw Object.assign(new Error('no undici here'), { code: 'ERR_MODULE_NOT_FOUND' });
       return next(specifier, context);
     }`;
     const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-    const out = JSON.parse(await runChild(callBoth(target.url), {}, ['--import', `data:text/javascript,${encodeURIComponent(register)}`]));
-    expect(out).toEqual({ client: 'target', fetch: 'target' });
+    const explicit = `
+      const { undiciTransport } = await import(${JSON.stringify(nodeEntry)});
+      const pinned = createTakeControlClient({ baseUrl: ${JSON.stringify(target.url)}, integrationKey: 'k', transport: undiciTransport() });
+      const { error } = await pinned.setTechnicianStatus('a@example.com', 'enabled');
+      console.log(JSON.stringify({ kind: error?.kind, attempts: error?.attempts }));`;
+    const lines = await runChild(callBoth(target.url) + explicit, {}, ['--import', `data:text/javascript,${encodeURIComponent(register)}`]);
+    const [both, pinned] = lines.split('\n').map((line) => JSON.parse(line));
+    expect(both).toEqual({ client: 'target', fetch: 'target' });
     expect(seen).toEqual(['target fetch', 'target fetch']);
+    expect(pinned).toEqual({ kind: 'unsupported', attempts: 1 });
   });
 });
