@@ -41,7 +41,7 @@ const consumerCalls = {
     factory: 'createTechnicienClient',
     options: `{ baseUrl, credentials: { login: 'consumer', password: 'consumer-check-password' } }`,
     operationId: 'updateTechnicien', // a GET with a body: goes through the Node entry and its undici dependency
-    call: (example) => `client.updateTechnicien(undefined, ${example})`,
+    call: (example) => `client.updateTechnicien(${example})`,
     misuse: `client.grantClientAccess({ emails: 'one@example.com', codeExploitant: 'EXP01', dateFin: '2026-12-31' })`,
   },
 };

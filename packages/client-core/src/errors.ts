@@ -6,7 +6,7 @@
 export type ApiErrorKind =
   /** The server answered with a status outside 2xx. */
   | 'http'
-  /** No response: connection refused, reset, DNS failure. */
+  /** The request could not reach the server, or no response came back: connection refused, reset, DNS failure. */
   | 'network'
   /** The call's timeout elapsed. */
   | 'timeout'
@@ -14,9 +14,12 @@ export type ApiErrorKind =
   | 'aborted'
   /** A 2xx response whose body is not the JSON the spec promises (not JSON, truncated, too large). */
   | 'invalid-response'
-  /** The call cannot be made in this environment (e.g. a GET with a body where fetch refuses one). */
+  /** The call cannot be made in this environment (a GET with a body where fetch refuses one, undici that cannot be loaded); never retried. */
   | 'unsupported'
-  /** The client refused the input before sending it. */
+  /**
+   * The input cannot be put in a request (a path parameter that is not a string, a body JSON cannot hold,
+   * a query value that is not a scalar): refused at once, nothing sent, never retried; the message names it.
+   */
   | 'invalid-input';
 
 export interface ApiError<Status extends number = number> {
@@ -32,7 +35,7 @@ export interface ApiError<Status extends number = number> {
   message: string;
   /** The parsed response body (JSON when it parses, else text), when there was one. */
   body?: unknown;
-  /** How many times the request was sent (retries included), for calls that retry. */
+  /** How many attempts the call made, retries included (1 for a call refused before anything was sent). */
   attempts?: number;
 }
 

@@ -1,4 +1,5 @@
 export { DEFAULT_MAX_BODY_BYTES, ResponseBodyError } from './body.js';
+export { checkInput, InputError, jsonBody, notScalar, pathParam, refusal, scalarQuery, toJson } from './input.js';
 export { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 export { DEFAULT_RETRY, isIdempotent, retryAfterMs, type RetryOptions } from './retry.js';
 export {
@@ -12,5 +13,5 @@ export {
   type FetchOutcome,
   type Runtime,
 } from './runtime.js';
-export { fetchTransport, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';
+export { fetchTransport, TransportUnavailableError, WireRequest, WireRequestClass, type SendOptions, type Transport } from './transport.js';
 export type { ErrorStatus, SuccessBody } from './types.js';

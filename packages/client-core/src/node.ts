@@ -1,2 +1,2 @@
 // Node-only parts of the runtime, kept out of the portable entry.
-export { undiciTransport } from './undici-transport.js';
+export { nodeDefaultTransport, undiciTransport, type UndiciTransportOptions } from './undici-transport.js';

@@ -5,6 +5,8 @@ import { sendJson, startLocalServer, type LocalServer } from '../../../tools/tes
 import {
   createRuntime,
   fetchTransport,
+  jsonBody,
+  TransportUnavailableError,
   type ApiError,
   type ApiResult,
   type CallOptions,
@@ -247,6 +249,29 @@ describe.each([
     });
   });
 
+  describe('a request that cannot be built', () => {
+    // Plain JavaScript: nothing stops these values; openapi-fetch or JSON.stringify throws before the transport.
+    const build = async (init: object) => {
+      const runtime = createRuntime({ transport: transport(), retry: { ...fast, attempts: 5 } });
+      const http = createClient({ baseUrl: server.url, ...runtime.wire });
+      const request = http.request as unknown as (method: string, path: string, init: object) => Promise<FetchOutcome>;
+      return runtime.call({ operation: 'test', method: 'PUT', secrets: [] }, {}, (attempt) => request('PUT', '/ok', { ...init, ...attempt }));
+    };
+    const cases = [
+      ['a query value openapi-fetch refuses (nested objects)', { params: { query: { filter: { deep: { er: 1 } } } } }, /Deeply-nested/],
+      ['a body JSON.stringify refuses (a BigInt)', { body: { n: 1n } }, /BigInt/],
+      ['a serializer that names its argument', { body: { n: 1n }, bodySerializer: jsonBody('payload') }, /^payload cannot be sent as JSON: /],
+    ] as const;
+    for (const [name, init, message] of cases) {
+      it(`${name}: \`invalid-input\` at once, one attempt, nothing sent, even for an idempotent method`, async () => {
+        const result = await build(init);
+        expect(result.error).toMatchObject({ kind: 'invalid-input', status: 0, attempts: 1 });
+        expect(result.error?.message).toMatch(message);
+        expect(hits.get('/ok')).toBeUndefined();
+      });
+    }
+  });
+
   describe('timeouts and cancellation', () => {
     it('a call past its timeout ends as `timeout`, and leaves no timer behind', async () => {
       const before = await settledTimers();
@@ -370,6 +395,22 @@ describe('a transport that fails oddly', () => {
     // (openapi-fetch drops a falsy rejection and then fails on the missing response: a TypeError of its own.)
     expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 1 });
     expect(result.error?.message).toMatch(/^The request could not be sent: /);
+  });
+});
+
+describe('a transport that cannot send in this runtime', () => {
+  it('ends the call as `unsupported` at once, never retried, whatever the method', async () => {
+    let attempts = 0;
+    const unavailable = (): Transport => ({
+      Request: WireRequestClass,
+      fetch: () => {
+        attempts++;
+        return Promise.reject(new TransportUnavailableError('undici could not be loaded in this runtime'));
+      },
+    });
+    const result = await makeClient(unavailable, { retry: { ...fast, attempts: 5 } })('PUT', '/ok');
+    expect(result.error).toMatchObject({ kind: 'unsupported', status: 0, attempts: 1, message: 'undici could not be loaded in this runtime' });
+    expect(attempts).toBe(1);
   });
 });
 

@@ -1,7 +1,8 @@
 import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, bound, describeCause } from './body.js';
 import { messageOf, redact, redactBody, type ApiError, type ApiErrorKind, type ApiResult } from './errors.js';
 import { backoffMs, isIdempotent, isTransient, resolveRetry, retryAfterMs, sleep, type RetryOptions } from './retry.js';
-import { fetchTransport, type Transport } from './transport.js';
+import { InputError } from './input.js';
+import { fetchTransport, TransportUnavailableError, type Transport } from './transport.js';
 
 /**
  * A call's default timeout through a transport that enforces timeouts itself (undici's): 30 s per attempt.
@@ -13,11 +14,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** How a client sends its calls; both clients accept these options. */
 export interface ClientRuntimeOptions {
   /**
-   * How requests go on the wire. Default: global fetch (portable). In Node, `undiciTransport()` from the
-   * package's Node entry is faster and is the one that can send a GET with a body.
+   * How requests go on the wire. Default: in Node (the package's Node entry), undici's `request()` through
+   * the global dispatcher fetch uses too (global fetch where undici cannot be loaded); elsewhere, global fetch.
    */
   transport?: Transport;
-  /** A fetch that receives a WHATWG `Request` (e.g. a test double); ignored when `transport` is given. */
+  /** A fetch that receives a WHATWG `Request` (e.g. a test double); ignored when `transport` is given. Given alone, it replaces the default transport. */
   fetch?: (input: Request) => Promise<Response>;
   /**
    * Each attempt's timeout in ms, request and response body; 0 for none. Default: 30 000 with the undici
@@ -89,8 +90,10 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
   const { maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
   const clientPolicy = resolveRetry(options.retry);
   const clientTransport = options.transport ?? (options.fetch ? { Request, fetch: options.fetch } : fetchTransport());
-  const send = async (request: Request, transport = clientTransport, timeoutMs?: number) =>
-    bound(await transport.fetch(request, { maxBodyBytes, timeoutMs }), maxBodyBytes);
+  // Promise chains rather than async functions: each async layer costs a promise and a turn per call.
+  const boundIfStreamed = (response: Response) => (response.body ? bound(response, maxBodyBytes) : response);
+  const send = (request: Request, transport = clientTransport, timeoutMs?: number): Promise<Response> =>
+    transport.fetch(request, { maxBodyBytes, timeoutMs }).then(boundIfStreamed);
 
   return {
     wire: { Request: clientTransport.Request, fetch: (request) => send(request) },
@@ -106,7 +109,8 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
       const requestedMs = init.timeoutMs ?? options.timeoutMs ?? (transport.timesOut ? DEFAULT_TIMEOUT_MS : 0);
       // setTimeout fires at once past 2^31-1 ms: such a timeout means none.
       const timeoutMs = requestedMs > 0 && requestedMs <= MAX_TIMER_MS ? requestedMs : 0;
-      const timedOutMessage = `The call timed out after ${timeoutMs} ms`;
+      // Built only on the paths that need them: a call that succeeds allocates as little as it can.
+      const timedOutMessage = () => `The call timed out after ${timeoutMs} ms`;
       const deadline = Date.now() + policy.maxElapsedMs;
       const fail = (kind: ApiErrorKind, message: string, response?: Response) => ({
         error: { kind, operation, status: 0 as const, message: redact(message, secrets) },
@@ -127,7 +131,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
           const controller = new AbortController();
           timer = setTimeout(() => {
             timedOut = true;
-            controller.abort(new DOMException(timedOutMessage, 'TimeoutError'));
+            controller.abort(new DOMException(timedOutMessage(), 'TimeoutError'));
           }, timeoutMs);
           forwardAbort = () => controller.abort(callerSignal?.reason);
           callerSignal?.addEventListener('abort', forwardAbort);
@@ -137,8 +141,16 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         /** Whether this failure may be sent again: 0 never, 1 for idempotent methods, 2 whatever the method. */
         let retry = 0;
         let waitMs: number | undefined;
+        /** Whether the request reached the transport: a failure before is the input's, not the network's. */
+        let built = false;
         try {
-          const outcome = await run({ signal, fetch: async (request) => (response = await send(request, transport, timeoutMs)) });
+          const outcome = await run({
+            signal,
+            fetch: (request) => {
+              built = true;
+              return send(request, transport, timeoutMs).then((sent) => (response = sent));
+            },
+          });
           response = outcome.response;
           if (response.ok) return { data: outcome.data as Data, response };
           result = httpError(operation, response, outcome.error, secrets);
@@ -147,10 +159,18 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         } catch (cause) {
           // Which signal fired says what happened, whatever error the transport made of it.
           if (callerSignal?.aborted) continue;
+          // The transport cannot send here at all: each attempt would fail the same way.
+          if (cause instanceof TransportUnavailableError) return withAttempts(fail('unsupported', cause.message), attempts);
+          if (!built) {
+            // Nothing is on the wire (openapi-fetch refused a value, a body would not serialize): sent
+            // again, it would fail the same way.
+            const detail = cause instanceof InputError ? cause.message : `The request could not be built from the input: ${describeCause(cause)}`;
+            return withAttempts(fail('invalid-input', detail), attempts);
+          }
           response = cause instanceof ResponseBodyError ? cause.response : response;
           const detail = describeCause(cause);
           if (timedOut || (cause as Error | undefined)?.name === 'TimeoutError') {
-            result = fail('timeout', timedOutMessage);
+            result = fail('timeout', timedOutMessage());
             retry = 1;
           } else if (!response) {
             result = fail('network', `The request could not be sent: ${detail}`);

@@ -18,6 +18,14 @@ export interface Transport {
   timesOut?: boolean;
 }
 
+/**
+ * Thrown by a transport that cannot send in this runtime (undici's, where undici cannot be loaded): the
+ * call ends as `unsupported`, never retried.
+ */
+export class TransportUnavailableError extends Error {
+  override name = 'TransportUnavailableError';
+}
+
 /** What a client tells its transport about each request. */
 export interface SendOptions {
   /** The largest response body the client accepts, in bytes. */

@@ -1,24 +1,29 @@
 import { Buffer } from 'node:buffer';
 import { DEFAULT_MAX_BODY_BYTES, ResponseBodyError, describeCause, tooLarge } from './body.js';
-import { WireRequestClass, type Transport, type WireRequest } from './transport.js';
+import { TransportUnavailableError, WireRequestClass, type SendOptions, type Transport, type WireRequest } from './transport.js';
 
 type Undici = typeof import('undici');
-interface Loaded {
-  request: Undici['request'];
-  dispatcher: InstanceType<Undici['Agent']>;
-}
-/** undici's `request()` and an Agent of its own, loaded on the first call (then read without an await). */
-let loaded: Loaded | undefined;
-let loading: Promise<Loaded> | undefined;
+type Dispatcher = NonNullable<Parameters<Undici['request']>[1]>['dispatcher'];
 
-/**
- * The dispatcher is the npm package's own Agent, never the global one: whichever undici loads first (Node's
- * bundled copy does, as soon as anything touches Headers or fetch) installs the global dispatcher, and
- * this transport should not depend on which one that was.
- */
-function loadUndici(): Promise<Loaded> {
-  loading ??= import('undici').then(({ request, Agent }) => (loaded = { request, dispatcher: new Agent() }));
+/** undici's `request()`, loaded on the first call (then read without an await); undefined if it cannot load. */
+let send: Undici['request'] | undefined;
+let loading: Promise<Undici['request'] | undefined> | undefined;
+
+function loadUndici(): Promise<Undici['request'] | undefined> {
+  loading ??= import('undici').then(
+    ({ request }) => (send = typeof request === 'function' ? request : undefined),
+    () => undefined,
+  );
   return loading;
+}
+
+export interface UndiciTransportOptions {
+  /**
+   * The undici dispatcher to send through. Default: the global dispatcher, the one Node's fetch uses too,
+   * read on each call: an agent installed with undici's `setGlobalDispatcher` (a `ProxyAgent`, custom TLS,
+   * a `MockAgent` in tests) and Node's proxy settings (`NODE_USE_ENV_PROXY`) apply to both alike.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** Statuses whose response has no body, whatever its headers say. */
@@ -26,64 +31,94 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 
 /**
  * A Node transport on undici's `request()`: it sends a GET with a body (which WHATWG fetch refuses) and
- * costs less per call than global fetch. undici is imported on first use only: importing it replaces
- * the global dispatcher that Node's own fetch uses, which no one who never sends through it should pay.
- * Bodies are read here, stopping past the client's `maxBodyBytes`. Timeouts are undici's own (the wait for
- * the response headers, then between body chunks), so a call sets no timer of its own.
+ * costs less per call than global fetch, through the same global dispatcher as fetch unless given one.
+ * undici is imported on first use. Bodies are read here, stopping past the client's `maxBodyBytes`.
+ * Timeouts are undici's own (the wait for the response headers, then between body chunks), so a call sets
+ * no timer of its own.
  */
-export function undiciTransport(): Transport {
+export function undiciTransport({ dispatcher }: UndiciTransportOptions = {}): Transport {
   return {
     Request: WireRequestClass,
     timesOut: true,
-    async fetch(request, { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, timeoutMs } = {}) {
-      const wire = request as unknown as WireRequest;
-      const { request: send, dispatcher } = loaded ?? (await loadUndici());
-      try {
-        const { statusCode: status, headers: raw, body } = await send(wire.url, {
-          method: wire.method as 'GET',
-          headers: flatHeaders(wire.headers),
-          body: wire.body,
-          signal: wire.signal,
-          dispatcher,
-          ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
-        });
-        // The headers go straight into the response's own list: a Headers passed to the constructor is copied.
-        const response = new BufferedResponse(status);
-        for (const name in raw) {
-          const value = raw[name];
-          if (typeof value === 'string') response.headers.append(name, value);
-          else if (value) for (const item of value) response.headers.append(name, item);
-        }
-        if (wire.method === 'HEAD' || NO_BODY.has(status)) {
-          await body.dump();
-          return response;
-        }
-        const length = raw['content-length'];
-        if (Number(length) > maxBodyBytes) {
-          body.destroy();
-          throw tooLarge(response, maxBodyBytes, String(length));
-        }
-        try {
-          // A declared length bounds the read already: undici's own reader is the fastest.
-          if (length !== undefined) return response.holding(new Uint8Array(await body.arrayBuffer()));
-          const chunks: Buffer[] = [];
-          let size = 0;
-          for await (const chunk of body) {
-            if ((size += chunk.length) > maxBodyBytes) throw tooLarge(response, maxBodyBytes);
-            chunks.push(chunk);
-          }
-          return response.holding(new Uint8Array(Buffer.concat(chunks, size)));
-        } catch (cause) {
-          body.destroy();
-          // A timeout or an abort is not the body's fault: let the client classify it.
-          if (cause instanceof ResponseBodyError || wire.signal?.aborted || isTimeout(cause)) throw cause;
-          throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
-        }
-      } catch (cause) {
-        throw isTimeout(cause) ? new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError') : cause;
-      }
+    async fetch(request, options) {
+      const request_ = send ?? (await loadUndici());
+      if (!request_) throw new TransportUnavailableError('undici could not be loaded in this runtime: install it, or pass another transport');
+      return sendOverUndici(request_, request as unknown as WireRequest, dispatcher, options);
     },
   };
+}
+
+/**
+ * The Node entries' default: undici's `request()` through the global dispatcher, or global fetch where
+ * undici cannot be loaded (a runtime that resolves the `node` condition without it). The choice is made
+ * on the first call; with fetch, the timeout this transport promises is an AbortSignal per call.
+ */
+export function nodeDefaultTransport(): Transport {
+  return {
+    Request: WireRequestClass,
+    timesOut: true,
+    async fetch(request, options = {}) {
+      const wire = request as unknown as WireRequest;
+      const request_ = send ?? (await loadUndici());
+      if (request_) return sendOverUndici(request_, wire, undefined, options);
+      const { timeoutMs } = options;
+      if (!timeoutMs) return fetch(wire.url, wire);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      return fetch(wire.url, { ...wire, signal: wire.signal ? AbortSignal.any([wire.signal, timeout]) : timeout });
+    },
+  };
+}
+
+async function sendOverUndici(
+  send: Undici['request'],
+  wire: WireRequest,
+  dispatcher: Dispatcher | undefined,
+  { maxBodyBytes = DEFAULT_MAX_BODY_BYTES, timeoutMs }: SendOptions = {},
+): Promise<Response> {
+  try {
+    const { statusCode: status, headers: raw, body } = await send(wire.url, {
+      method: wire.method as 'GET',
+      headers: flatHeaders(wire.headers),
+      body: wire.body,
+      signal: wire.signal,
+      ...(dispatcher && { dispatcher }),
+      ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+    });
+    // The headers go straight into the response's own list: a Headers passed to the constructor is copied.
+    const response = new BufferedResponse(status);
+    for (const name in raw) {
+      const value = raw[name];
+      if (typeof value === 'string') response.headers.append(name, value);
+      else if (value) for (const item of value) response.headers.append(name, item);
+    }
+    if (wire.method === 'HEAD' || NO_BODY.has(status)) {
+      await body.dump();
+      return response;
+    }
+    const length = raw['content-length'];
+    if (Number(length) > maxBodyBytes) {
+      body.destroy();
+      throw tooLarge(response, maxBodyBytes, String(length));
+    }
+    try {
+      // A declared length bounds the read already: undici's own reader is the fastest.
+      if (length !== undefined) return response.holding(new Uint8Array(await body.arrayBuffer()));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        if ((size += chunk.length) > maxBodyBytes) throw tooLarge(response, maxBodyBytes);
+        chunks.push(chunk);
+      }
+      return response.holding(new Uint8Array(Buffer.concat(chunks, size)));
+    } catch (cause) {
+      body.destroy();
+      // A timeout or an abort is not the body's fault: let the client classify it.
+      if (cause instanceof ResponseBodyError || wire.signal?.aborted || isTimeout(cause)) throw cause;
+      throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
+    }
+  } catch (cause) {
+    throw isTimeout(cause) ? new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError') : cause;
+  }
 }
 
 /** Headers as undici's flat `[name, value, ...]` list: cheaper for it than iterating a Headers. */
@@ -102,6 +137,10 @@ function isTimeout(error: unknown): boolean {
 const decoder = new TextDecoder();
 
 /**
+ * (Declared at load, this class loads Node's own undici, which installs the global dispatcher that fetch
+ * and `request()` share, `Symbol.for('undici.globalDispatcher.1')`, before the npm copy is imported: the
+ * npm copy would install its own when it finds none, and Node's fetch would then use that one.)
+ *
  * A Response whose body is already in memory, read and bounded by the transport. A WHATWG Response wraps
  * any body in a web stream, which on undici's fast path costs about as much as the HTTP exchange itself;
  * this one serves the reading methods from the bytes, once, as a Response would. Its `body` is null.

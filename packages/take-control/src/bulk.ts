@@ -1,4 +1,4 @@
-import type { ApiError, ApiResult, CallOptions, ErrorStatus } from '@techapi/client-core';
+import { refusal as refuse, type ApiError, type ApiResult, type CallOptions, type ErrorStatus } from '@techapi/client-core';
 import type { components, operations } from './generated/openapi.js';
 
 type TechnicianCreate = components['schemas']['TechnicianCreate'];
@@ -84,7 +84,7 @@ export async function createInBatches(
       ? ''
       : `batchSize must be a whole number of at least 1, got ${batchSize}`;
   if (refusal) {
-    return { results: [], created: [], failed: [], error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message: refusal } };
+    return { results: [], created: [], failed: [], ...refuse('createTechnicians', refusal) };
   }
 
   // Each email is sent once, at its first occurrence; a later copy is settled now as a duplicate.

@@ -104,7 +104,7 @@ describe('bad input gets a clear 4xx and a typed error, never a throw', () => {
       results: [],
       created: [],
       failed: [],
-      error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message: 'technicians: give a list of at least one technician' },
+      error: { kind: 'invalid-input', operation: 'createTechnicians', status: 0, message: 'technicians: give a list of at least one technician', attempts: 1 },
     });
   });
 

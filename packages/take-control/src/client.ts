@@ -1,6 +1,10 @@
 import createClient from 'openapi-fetch';
 import {
+  checkInput,
   createRuntime,
+  jsonBody,
+  toJson,
+  pathParam,
   type ApiResult,
   type CallOptions,
   type ClientRuntimeOptions,
@@ -43,13 +47,18 @@ export function createTakeControlClient(options: TakeControlClientOptions) {
     ...runtime.wire,
   });
 
+  // These bodies are serialized by a serializer that names its argument when JSON cannot hold it (a BigInt,
+  // a cycle): the call then ends as `invalid-input` before anything is sent.
+  const techniciansJson = jsonBody('technicians');
+  const statusJson = jsonBody('status');
+
   /** One POST /tech/bulk: the batch step of createTechnicians. */
   const createBatch = (
     technicians: TechnicianCreate[],
     init: CallOptions,
   ): Promise<ApiResult<BulkCreateResult, ErrorStatus<operations['createTechnicians']>>> =>
     runtime.call({ operation: 'createTechnicians', method: 'POST', secrets }, init, (attempt) =>
-      http.POST('/tech/bulk', { body: technicians, headers: init.headers, ...attempt }),
+      http.POST('/tech/bulk', { body: technicians, bodySerializer: techniciansJson, headers: init.headers, ...attempt }),
     );
 
   return {
@@ -58,8 +67,11 @@ export function createTakeControlClient(options: TakeControlClientOptions) {
       technician: TechnicianCreate,
       init: CallOptions = {},
     ): Promise<ApiResult<OperationResult, ErrorStatus<operations['createTechnician']>>> {
+      // Serialized here, once for every attempt: openapi-fetch would send a missing body as no body at all.
+      const body = checkInput('createTechnician', () => toJson(technician, 'technician'));
+      if (body.error) return Promise.resolve(body);
       return runtime.call({ operation: 'createTechnician', method: 'POST', secrets }, init, (attempt) =>
-        http.POST('/tech', { body: technician, headers: init.headers, ...attempt }),
+        http.POST('/tech', { body: technician, bodySerializer: () => body.value, headers: init.headers, ...attempt }),
       );
     },
 
@@ -72,7 +84,10 @@ export function createTakeControlClient(options: TakeControlClientOptions) {
       return createInBatches(technicians, init, createBatch);
     },
 
-    /** Enables or disables the technician whose username (email) is `techUsername`. */
+    /**
+     * Enables or disables the technician whose username (email) is `techUsername`. Both are the operation's
+     * required input (the path's technician, the body's status), so both come before the call options.
+     */
     setTechnicianStatus(
       techUsername: string,
       status: TechnicianStatus,
@@ -80,8 +95,9 @@ export function createTakeControlClient(options: TakeControlClientOptions) {
     ): Promise<ApiResult<OperationResult, ErrorStatus<operations['setTechnicianStatus']>>> {
       return runtime.call({ operation: 'setTechnicianStatus', method: 'PUT', secrets }, init, (attempt) =>
         http.PUT('/tech/{techUsername}', {
-          params: { path: { techUsername } },
+          params: { path: { techUsername: pathParam(techUsername, 'techUsername') } },
           body: { status },
+          bodySerializer: statusJson,
           headers: init.headers,
           ...attempt,
         }),

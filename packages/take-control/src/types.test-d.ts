@@ -1,13 +1,38 @@
 // Type-level contract tests (vitest typecheck): what the spec forbids does not compile, and what the
 // client returns has the spec's types. Nothing here runs; `tsc` judges it.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ApiError, BulkCreateReport, OperationResult, TakeControlClient, TechnicianCreate, components, operations } from './index.js';
+import type {
+  ApiError,
+  BulkCreateOptions,
+  BulkCreateReport,
+  CallOptions,
+  OperationResult,
+  TakeControlClient,
+  TechnicianCreate,
+  TechnicianStatus,
+  components,
+  operations,
+} from './index.js';
 
 declare const client: TakeControlClient;
 
 type DataOf<Method extends (...args: never[]) => Promise<{ data?: unknown }>> = NonNullable<Awaited<ReturnType<Method>>['data']>;
 type ErrorOf<Method extends (...args: never[]) => Promise<{ error?: unknown }>> = NonNullable<Awaited<ReturnType<Method>>['error']>;
 type JsonBody<Response> = Response extends { content: { 'application/json': infer Body } } ? Body : never;
+
+describe('every method: the operation\'s required input first, then one options object', () => {
+  it('pins each form', () => {
+    expectTypeOf(client.createTechnician).parameters.toEqualTypeOf<[technician: TechnicianCreate, init?: CallOptions]>();
+    expectTypeOf(client.createTechnicians).parameters.toEqualTypeOf<[technicians: readonly TechnicianCreate[], init?: BulkCreateOptions]>();
+    expectTypeOf<BulkCreateOptions>().toMatchTypeOf<CallOptions>();
+    // The path's technician and the body's status are both required: both come before the options.
+    expectTypeOf(client.setTechnicianStatus).parameters.toEqualTypeOf<
+      [techUsername: string, status: TechnicianStatus, init?: CallOptions]
+    >();
+    // @ts-expect-error the options come last
+    void client.setTechnicianStatus('john.doe@example.com', { timeoutMs: 1 }, 'enabled');
+  });
+});
 
 describe('requests: what the spec forbids does not compile', () => {
   it('createTechnician needs an email and a name, both strings', () => {

@@ -6,8 +6,7 @@ const ocean = createTechnicienClient({
   credentials: { login: 'mon-identifiant', password: process.env.OCEAN_PASSWORD! }, // or { token }
 });
 
-const customerId = undefined; // the client's id: needed only for a multi-client user
-const { data, error } = await ocean.updateTechnicien(customerId, {
+const { data, error } = await ocean.updateTechnicien({
   id: 42,
   idUtilisateur: 4242,
   utilisateur: {
@@ -17,7 +16,7 @@ const { data, error } = await ocean.updateTechnicien(customerId, {
     emailUti: 'amelie.dupont@example.com',
     numeroGsmUti: '+33 6 12 34 56 78',
   },
-});
+}); // for a multi-client user, the client's id goes in the options: (technicien, { customerId: 1234 })
 if (error) {
   console.error(error.kind, error.status, error.message);
 } else {

@@ -48,12 +48,12 @@ describe('operations, through the typed client against the mock', () => {
   });
 
   it('updateTechnicien sends the vendor example as a GET body, and Prism finds it valid', async () => {
-    const data = expectData(await client.updateTechnicien(123, vendorBody));
+    const data = expectData(await client.updateTechnicien(vendorBody, { customerId: 123 }));
     expect(data).toEqual(responseExamples('updateTechnicien', 200)[0]?.value);
   });
 
   it('updateTechnicien without customerId (single-client user) is valid too', async () => {
-    expectData(await client.updateTechnicien(undefined, vendorBody));
+    expectData(await client.updateTechnicien(vendorBody));
   });
 });
 
@@ -80,7 +80,7 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
   });
 
   it('the mock refuses a non-numeric customerId (422)', async () => {
-    const { result, requestViolations } = await contract.invalid(() => client.updateTechnicien('abc' as never, vendorBody));
+    const { result, requestViolations } = await contract.invalid(() => client.updateTechnicien(vendorBody, { customerId: 'abc' as never }));
     expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
     expect(result.error?.message).toMatch(/customerid/i);
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'query', field: 'customerId' }));
@@ -88,7 +88,7 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
 
   it('the mock reads the GET body and refuses one that breaks the schema (422)', async () => {
     const { result, requestViolations } = await contract.invalid(() =>
-      client.updateTechnicien(1, { ...vendorBody, id: 'not-a-number' } as never),
+      client.updateTechnicien({ ...vendorBody, id: 'not-a-number' } as never, { customerId: 1 }),
     );
     expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
     expect(result.error?.message).toMatch(/body.*id|id.*integer/i);

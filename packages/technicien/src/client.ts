@@ -1,12 +1,16 @@
 import createClient from 'openapi-fetch';
 import {
+  checkInput,
   createRuntime,
+  jsonBody,
+  notScalar,
+  refusal,
+  scalarQuery,
+  toJson,
   type ApiError,
-  type ApiErrorKind,
   type ApiResult,
   type AttemptInit,
   type CallOptions,
-  type CallSpec,
   type ClientRuntimeOptions,
   type ErrorStatus,
   type FetchOutcome,
@@ -44,6 +48,12 @@ export type TechnicienClientOptions = TokenOptions & ClientRuntimeOptions & {
 
 export type { CallOptions };
 
+/** `updateTechnicien`'s options: the call's, and the operation's optional `customerId`. */
+export interface UpdateTechnicienOptions extends CallOptions {
+  /** The client's id (`customerId` in the query): mandatory only for a multi-client user. */
+  customerId?: number;
+}
+
 export interface GrantClientAccessInput {
   /** The technicians' e-mail addresses; sent joined by `;`, so none may contain one. */
   emails: readonly string[];
@@ -64,6 +74,7 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
   const { baseUrl, getWithBodyTransport } = options;
   const runtime = createRuntime(options);
   const http = createClient<paths>({ baseUrl, ...runtime.wire });
+  const credentialsJson = jsonBody('login or password');
 
   const authenticate = (
     login: string,
@@ -71,27 +82,46 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
     init: CallOptions = {},
   ): Promise<ApiResult<AuthenticationResult, ErrorStatus<operations['authenticate']>>> =>
     runtime.call({ operation: 'authenticate', method: 'POST', secrets: [password] }, init, (attempt) =>
-      http.POST('/restapi/auth/authenticate2', { body: { login, password }, headers: init.headers, ...attempt }),
+      http.POST('/restapi/auth/authenticate2', {
+        body: { login, password },
+        bodySerializer: credentialsJson,
+        headers: init.headers,
+        ...attempt,
+      }),
     );
 
   const tokens = tokenSource(options, authenticate);
 
-  /** Runs an authenticated call, with one retry on a fresh login when a logged-in token gets a 401. */
-  async function authorized<Data, Status extends number>(
-    spec: Omit<CallSpec, 'secrets'>,
+  /** The headers of a call that adds none: one object per token, not one per call. */
+  let tokenHeaders = { 'X-AUTH-TOKEN': '' };
+
+  /**
+   * Runs an authenticated call, with one retry on a fresh login when a logged-in token gets a 401. Not an
+   * async function: with a token at hand (always, for a fixed token) the call is the runtime's own
+   * promise, with no layer of its own on each call's path.
+   */
+  function authorized<Data, Status extends number>(
+    operation: string,
+    method: string,
+    transport: Transport | undefined,
     init: CallOptions,
-    send: (attempt: AttemptInit & { headers: Record<string, string> }) => Promise<FetchOutcome>,
+    send: (attempt: AttemptInit, headers: Record<string, string>) => Promise<FetchOutcome>,
+    retried = false,
   ): Promise<ApiResult<Data, Status>> {
-    for (let retried = false; ; retried = true) {
-      const { token, error } = await tokens.current();
-      if (error) return { error: error as ApiError<Status> };
-      const headers = { ...init.headers, 'X-AUTH-TOKEN': token };
+    const withToken = ({ token, error }: TokenOutcome): Promise<ApiResult<Data, Status>> => {
+      if (error) return Promise.resolve({ error: error as ApiError<Status> });
+      if (tokenHeaders['X-AUTH-TOKEN'] !== token) tokenHeaders = { 'X-AUTH-TOKEN': token };
+      const headers = init.headers ? { ...init.headers, 'X-AUTH-TOKEN': token } : tokenHeaders;
       // The secrets are read after the login, so a token renewed for this call is among them.
-      const result = await runtime.call<Data, Status>({ ...spec, secrets: tokens.secrets() }, init, (attempt) =>
-        send({ ...attempt, headers }),
+      const spec = { operation, method, transport, secrets: tokens.secrets() };
+      const result = runtime.call<Data, Status>(spec, init, (attempt) => send(attempt, headers));
+      if (retried || !tokens.renews) return result;
+      return result.then((done) =>
+        done.error?.status === 401 && tokens.rejected(token) ? authorized<Data, Status>(operation, method, transport, init, send, true) : done,
       );
-      if (result.error?.status !== 401 || retried || !tokens.rejected(token)) return result;
-    }
+    };
+    const current = tokens.current();
+    return current instanceof Promise ? current.then(withToken) : withToken(current);
   }
 
   return {
@@ -106,26 +136,26 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
       input: GrantClientAccessInput,
       init: CallOptions = {},
     ): Promise<ApiResult<unknown, ErrorStatus<operations['grantClientAccess']>>> {
-      const emails = joinEmails(input.emails);
-      const dateFin = formatDateFin(input.dateFin);
-      if (emails.value === undefined || dateFin.value === undefined) {
-        return Promise.resolve(refused('invalid-input', 'grantClientAccess', emails.error ?? dateFin.error ?? ''));
-      }
-      const query = { emails: emails.value, codeExploitant: input.codeExploitant, dateFin: dateFin.value };
-      return authorized({ operation: 'grantClientAccess', method: 'POST' }, init, (attempt) =>
-        http.POST('/restapi/technicien/grant-client-access', { params: { query }, ...attempt }),
+      // Checked before the token is fetched: a refused input sends nothing, not even a login.
+      const emails = joinEmails(input?.emails);
+      const dateFin = formatDateFin(input?.dateFin);
+      const codeExploitant = input?.codeExploitant;
+      const refused = emails.error ?? dateFin.error ?? notScalar(codeExploitant, 'codeExploitant');
+      if (refused !== undefined) return Promise.resolve(refusal('grantClientAccess', refused));
+      const query = { emails: emails.value as string, codeExploitant, dateFin: dateFin.value as string };
+      return authorized('grantClientAccess', 'POST', undefined, init, (attempt, headers) =>
+        http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers, ...attempt }),
       );
     },
 
     /**
      * Met à jour les informations d'un technicien: a GET with the technician as its JSON body, as the vendor
-     * documents it. `customerId` is mandatory only for a multi-client user; pass `undefined` otherwise.
+     * documents it. `customerId`, among the options, is mandatory only for a multi-client user.
      * The result has the same shape as the body.
      */
     updateTechnicien(
-      customerId: number | undefined,
       technicien: Technicien,
-      init: CallOptions = {},
+      options: UpdateTechnicienOptions = {},
     ): Promise<ApiResult<Technicien, ErrorStatus<operations['updateTechnicien']>>> {
       if (!getWithBodyTransport) {
         return Promise.resolve(
@@ -136,9 +166,23 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
           ),
         );
       }
-      const query = customerId === undefined ? {} : { customerId };
-      return authorized({ operation: 'updateTechnicien', method: 'GET', transport: getWithBodyTransport }, init, (attempt) =>
-        http.GET('/restapi/technicien/update', { params: { query }, body: technicien, Request: getWithBodyTransport.Request, ...attempt }),
+      // Serialized once, before the token is fetched: a body JSON cannot hold sends nothing, not even a login.
+      const input = checkInput('updateTechnicien', () => ({
+        body: toJson(technicien, 'technicien'),
+        query: scalarQuery({ customerId: options?.customerId }),
+      }));
+      if (input.error) return Promise.resolve(input);
+      const { body, query } = input.value;
+      const transport = getWithBodyTransport;
+      return authorized('updateTechnicien', 'GET', transport, options, (attempt, headers) =>
+        http.GET('/restapi/technicien/update', {
+          params: { query },
+          body: technicien,
+          bodySerializer: () => body,
+          headers,
+          Request: transport.Request,
+          ...attempt,
+        }),
       );
     },
 
@@ -148,7 +192,7 @@ export function createTechnicienClient(options: TechnicienClientOptions) {
 }
 
 /** The error of a call refused before anything was sent. */
-function refused<Status extends number>(kind: ApiErrorKind, operation: string, message: string): { error: ApiError<Status> } {
+function refused<Status extends number>(kind: 'unsupported', operation: string, message: string): { error: ApiError<Status> } {
   return { error: { kind, operation, status: 0, message } };
 }
 

@@ -10,6 +10,7 @@ export {
   type TechnicienClient,
   type TechnicienClientOptions,
   type TokenOptions,
+  type UpdateTechnicienOptions,
 } from './client.js';
 export { TOKEN_LIFETIME_MS } from './token-session.js';
 export type { ApiError, ApiErrorKind, ApiResult, RetryOptions, Transport } from '@techapi/client-core';

@@ -78,7 +78,7 @@ describe('the technicien client against a misbehaving server', () => {
 
   it('a 503 on updateTechnicien (a GET) is retried; on grantClientAccess (a POST) it is returned', async () => {
     misbehave = 'unavailable-once';
-    expect(keep(await client().updateTechnicien(1, technicien)).data).toEqual(technicien);
+    expect(keep(await client().updateTechnicien(technicien, { customerId: 1 })).data).toEqual(technicien);
     expect(hits.get(UPDATE)).toBe(2);
     const result = keep(await client().grantClientAccess(grant));
     expect(result.error).toMatchObject({ kind: 'http', status: 503, message: 'Maintenance', attempts: 1 });
@@ -87,7 +87,7 @@ describe('the technicien client against a misbehaving server', () => {
   it('a call past its timeout is `timeout`; a per-call timeout overrides the client default', async () => {
     misbehave = 'hang';
     expect(keep(await client({ timeoutMs: 40 }).grantClientAccess(grant)).error).toMatchObject({ kind: 'timeout' });
-    const perCall = keep(await client({ timeoutMs: 60_000 }).updateTechnicien(1, technicien, { timeoutMs: 40, retry: false }));
+    const perCall = keep(await client({ timeoutMs: 60_000 }).updateTechnicien(technicien, { customerId: 1, timeoutMs: 40, retry: false }));
     expect(perCall.error).toMatchObject({ kind: 'timeout', operation: 'updateTechnicien' });
   });
 
@@ -101,9 +101,9 @@ describe('the technicien client against a misbehaving server', () => {
 
   it('a truncated JSON body and an oversized one are `invalid-response`', async () => {
     misbehave = 'not-json';
-    expect(keep(await client().updateTechnicien(1, technicien)).error).toMatchObject({ kind: 'invalid-response' });
+    expect(keep(await client().updateTechnicien(technicien, { customerId: 1 })).error).toMatchObject({ kind: 'invalid-response' });
     misbehave = 'huge';
-    const huge = keep(await client({ maxBodyBytes: 1024 }).updateTechnicien(1, technicien));
+    const huge = keep(await client({ maxBodyBytes: 1024 }).updateTechnicien(technicien, { customerId: 1 }));
     expect(huge.error?.message).toMatch(/more than the 1024 bytes allowed/);
   });
 
@@ -124,7 +124,7 @@ describe('the technicien client against a misbehaving server', () => {
     misbehave = 'busy-once';
     const fast = client({ transport: undiciTransport() });
     expect(keep(await fast.grantClientAccess(grant)).error).toBeUndefined();
-    expect(keep(await fast.updateTechnicien(undefined, technicien)).data).toEqual(technicien);
+    expect(keep(await fast.updateTechnicien(technicien)).data).toEqual(technicien);
     // The login, then the grant and the update twice each (a 429, then the retry): all five reached the
     // server through undici.
     expect([...hits.values()].reduce((sum, count) => sum + count, 0)).toBe(5);

@@ -174,7 +174,7 @@ describe('grantClientAccess puts its inputs on the wire', () => {
 describe('updateTechnicien is a GET with a JSON body', () => {
   it('puts the body on the wire as a GET (Node entry, over undici)', async () => {
     const client = fresh();
-    const { data, error } = await client.updateTechnicien(12345678901, technicien as never);
+    const { data, error } = await client.updateTechnicien(technicien as never, { customerId: 12345678901 });
     expect(error).toBeUndefined();
     const call = received.find((entry) => entry.path === '/restapi/technicien/update');
     expect(call?.method).toBe('GET');
@@ -186,7 +186,7 @@ describe('updateTechnicien is a GET with a JSON body', () => {
 
   it('leaves customerId out for a single-client user', async () => {
     const client = fresh();
-    await client.updateTechnicien(undefined, technicien as never);
+    await client.updateTechnicien(technicien as never);
     expect(received.find((entry) => entry.path === '/restapi/technicien/update')?.query.has('customerId')).toBe(false);
   });
 
@@ -198,7 +198,7 @@ describe('updateTechnicien is a GET with a JSON body', () => {
     const { createTechnicienClient: createPortable } = await import('./index.js');
     fresh();
     const client = createPortable({ baseUrl: server.url, credentials: { login: 'tech', password } });
-    const result = await client.updateTechnicien(1, technicien as never);
+    const result = await client.updateTechnicien(technicien as never, { customerId: 1 });
     expect(result.error).toMatchObject({ kind: 'unsupported', status: 0, operation: 'updateTechnicien' });
     expect(result.error?.message).toMatch(/GET with a JSON body/);
     expect(received).toHaveLength(0);

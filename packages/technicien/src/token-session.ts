@@ -10,34 +10,44 @@ export type TokenOutcome = { token: string; error?: undefined } | { token?: unde
  * by the client itself. Logins are shared: however many calls need a token at once, one login runs.
  */
 export interface TokenSource {
-  /** A token to send, logging in first when there is none or it is about to expire. */
-  current(): Promise<TokenOutcome>;
+  /**
+   * A token to send, logging in first when there is none or it is about to expire. A token at hand is
+   * returned as is, not in a promise: each call's path then takes no extra turn of the event loop.
+   */
+  current(): TokenOutcome | Promise<TokenOutcome>;
   /**
    * Called when the server answered 401 to `token`. Returns true when a retry with a fresh token makes
    * sense (the client logs in itself), false otherwise.
    */
   rejected(token: string): boolean;
+  /** Whether the source logs in itself, so that a 401 may be retried with a fresh token (see `rejected`). */
+  readonly renews: boolean;
   /** Every secret this source has held, to keep out of error messages. */
   secrets(): readonly string[];
 }
 
 export function fixedToken(token: string): TokenSource {
-  // The same settled promise and list for every call: this source sits on each call's path.
-  const current = Promise.resolve({ token });
+  // The same outcome and list for every call: this source sits on each call's path.
+  const current = { token };
   const secrets = [token];
-  return { current: () => current, rejected: () => false, secrets: () => secrets };
+  return { current: () => current, rejected: () => false, renews: false, secrets: () => secrets };
 }
 
 export function callerToken(getToken: () => string | Promise<string>): TokenSource {
   const seen = new Set<string>();
+  let secrets: string[] = [];
   return {
     async current() {
       const token = await getToken();
-      seen.add(token);
+      if (!seen.has(token)) {
+        seen.add(token);
+        secrets = [...seen];
+      }
       return { token };
     },
     rejected: () => false,
-    secrets: () => [...seen],
+    renews: false,
+    secrets: () => secrets,
   };
 }
 
@@ -57,7 +67,9 @@ export interface LoginSessionOptions {
 export function loginSession(options: LoginSessionOptions): TokenSource {
   const { login, lifetimeMs = TOKEN_LIFETIME_MS, renewBeforeMs = 10 * 60 * 1000, now = Date.now } = options;
   const seen = new Set<string>(options.secrets);
-  let cached: { token: string; renewAt: number } | undefined;
+  /** The secrets as a list, rebuilt only when a token is added: read on each call. */
+  let secrets = [...seen];
+  let cached: { outcome: TokenOutcome; token: string; renewAt: number } | undefined;
   let inFlight: Promise<TokenOutcome> | undefined;
 
   const logIn = (): Promise<TokenOutcome> => {
@@ -67,7 +79,8 @@ export function loginSession(options: LoginSessionOptions): TokenSource {
       .then((outcome) => {
         if (outcome.token !== undefined) {
           seen.add(outcome.token);
-          cached = { token: outcome.token, renewAt: startedAt + lifetimeMs - renewBeforeMs };
+          secrets = [...seen];
+          cached = { outcome: { token: outcome.token }, token: outcome.token, renewAt: startedAt + lifetimeMs - renewBeforeMs };
         }
         return outcome;
       })
@@ -78,8 +91,8 @@ export function loginSession(options: LoginSessionOptions): TokenSource {
   };
 
   return {
-    async current() {
-      if (cached && now() < cached.renewAt) return { token: cached.token };
+    current() {
+      if (cached && now() < cached.renewAt) return cached.outcome;
       return logIn();
     },
     rejected(token) {
@@ -87,6 +100,7 @@ export function loginSession(options: LoginSessionOptions): TokenSource {
       if (cached?.token === token) cached = undefined;
       return true;
     },
-    secrets: () => [...seen],
+    renews: true,
+    secrets: () => secrets,
   };
 }

@@ -1,7 +1,17 @@
 // Type-level contract tests (vitest typecheck): what the spec forbids does not compile, and what the
 // client returns has the spec's types. Nothing here runs; `tsc` judges it.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ApiError, AuthenticationResult, Credentials, Technicien, TechnicienClient, components, operations } from './index.js';
+import type {
+  ApiError,
+  AuthenticationResult,
+  CallOptions,
+  Credentials,
+  Technicien,
+  TechnicienClient,
+  UpdateTechnicienOptions,
+  components,
+  operations,
+} from './index.js';
 
 declare const client: TechnicienClient;
 declare const technicien: Technicien;
@@ -11,17 +21,31 @@ type ErrorOf<Method extends (...args: never[]) => Promise<{ error?: unknown }>> 
 type JsonBody<Response> = Response extends { content: { 'application/json': infer Body } } ? Body : never;
 
 describe('requests: what the spec forbids does not compile', () => {
-  it('updateTechnicien: customerId is an int64 number, the body a Technicien', () => {
-    expectTypeOf(client.updateTechnicien).parameter(0).toEqualTypeOf<number | undefined>();
-    expectTypeOf(client.updateTechnicien).parameter(1).toEqualTypeOf<Technicien>();
+  it('updateTechnicien: the Technicien first, then one options object holding the optional int64 customerId', () => {
+    expectTypeOf(client.updateTechnicien).parameter(0).toEqualTypeOf<Technicien>();
+    expectTypeOf(client.updateTechnicien).parameter(1).toEqualTypeOf<UpdateTechnicienOptions | undefined>();
+    expectTypeOf<UpdateTechnicienOptions['customerId']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<UpdateTechnicienOptions>().toMatchTypeOf<CallOptions>();
+    void client.updateTechnicien(technicien);
+    void client.updateTechnicien(technicien, { customerId: 1, timeoutMs: 5_000 });
+    // @ts-expect-error the old order: customerId first
+    void client.updateTechnicien(1, technicien);
+    // @ts-expect-error the old order, for a single-client user
+    void client.updateTechnicien(undefined, technicien);
     // @ts-expect-error customerId is a number, not a string
-    void client.updateTechnicien('123', technicien);
+    void client.updateTechnicien(technicien, { customerId: '123' });
     // @ts-expect-error `id` is an integer
-    void client.updateTechnicien(1, { id: '42' });
+    void client.updateTechnicien({ id: '42' });
     // @ts-expect-error `techos.suppressionLogique` is a boolean
-    void client.updateTechnicien(1, { techos: { suppressionLogique: 'yes' } });
+    void client.updateTechnicien({ techos: { suppressionLogique: 'yes' } });
     // @ts-expect-error `userclients` is a list
-    void client.updateTechnicien(1, { userclients: { client: { id: 1 } } });
+    void client.updateTechnicien({ userclients: { client: { id: 1 } } });
+  });
+
+  it('authenticate: the login and password, both required, then the call options', () => {
+    expectTypeOf(client.authenticate).parameters.toEqualTypeOf<[login: string, password: string, init?: CallOptions]>();
+    // @ts-expect-error the password is required
+    void client.authenticate('me');
   });
 
   it('grantClientAccess needs emails, codeExploitant and dateFin', () => {

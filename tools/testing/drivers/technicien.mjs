@@ -28,6 +28,6 @@ export default {
         { emails: typeof query.emails === 'string' ? query.emails.split(';') : query.emails, codeExploitant: query.codeExploitant, dateFin: query.dateFin },
         init,
       ),
-    updateTechnicien: (/** @type {Client} */ client, { query, body }, init) => client.updateTechnicien(query.customerId, body, init),
+    updateTechnicien: (/** @type {Client} */ client, { query, body }, init) => client.updateTechnicien(body, { ...init, customerId: query.customerId }),
   },
 };
