@@ -14,7 +14,7 @@ export default {
       request: ({ path, query, body }) => ({ path, query, body: { status: body?.status } }),
     },
   },
-  bodyNames: { createTechnicians: 'technicians' },
+  bodyNames: { createTechnician: 'technician', createTechnicians: 'technicians' },
   createClient: (pkg, { baseUrl, key, fetch }) =>
     pkg.createTakeControlClient({ baseUrl, integrationKey: key ?? 'contract-check-key', fetch }),
   call: {

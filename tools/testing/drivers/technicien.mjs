@@ -13,6 +13,7 @@ export default {
       request: ({ path, query, body }) => ({ path, query, body: { login: body?.login, password: body?.password } }),
     },
   },
+  bodyNames: { updateTechnicien: 'technicien' },
   createClient: (pkg, { baseUrl, key, fetch, wrapTransport }) =>
     pkg.createTechnicienClient({
       baseUrl,
