@@ -84,6 +84,11 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
       shows its spec version, which moves only when the contract does, and the version of each npm package
       implementing it, which has its own.</p>
 ${sections.join('\n')}
+    <section id="sandbox">
+      <h2><a href="sandbox.html">Sandbox</a></h2>
+      <p>Both APIs on your machine, stateful, every answer checked against the spec: <a href="sandbox.html">the sandbox</a>
+        (<code>npx techapi-sandbox</code>, npm: <code>@techapi/sandbox</code>).</p>
+    </section>
     <section id="quick-start">
       <h2>Quick start</h2>
       <p>From a clone of the repository (Node &gt;= 20.19):</p>

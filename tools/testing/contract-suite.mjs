@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mockUrl } from './mock-url.mjs';
 import { FUZZ_RUNS, FUZZ_SEED, asHttpRequest, invalidRequestArbitrary, mutationSites, requestArbitrary } from './fuzz.mjs';
-import { documentedStatusKey } from './openapi-validator.mjs';
+import { documentedStatusKey } from '@techapi/openapi-validator';
 import { callOperation, exampleScenarios } from './scenarios.mjs';
 import { listOperations } from './spec.mjs';
 import { useContract } from './vitest-contract.mjs';
@@ -218,7 +218,7 @@ const asJson = (value) => (value === undefined ? undefined : JSON.parse(JSON.str
  * parameter as its name; Prism writes dotted paths, under `request` in its `sl-violations` header
  * (`request` `body.0.email`, or `request` alone for a missing body) and without it in its 422
  * (`query` `customerid`), parameter names lower-cased.
- * @param {import('./openapi-validator.mjs').Violation} violation @returns {Target}
+ * @param {import('@techapi/openapi-validator').Violation} violation @returns {Target}
  */
 function placeOf(violation) {
   if (violation.source !== 'prism') {
@@ -234,7 +234,7 @@ function placeOf(violation) {
  * Whether a violation is about `target`: at it, under it, or (a missing required member, reported at its
  * parent) at its parent with the member's name in the message. Parameter names compare ignoring case, as
  * Prism matches them.
- * @param {import('./openapi-validator.mjs').Violation} violation @param {Target} target
+ * @param {import('@techapi/openapi-validator').Violation} violation @param {Target} target
  */
 function names(violation, target) {
   const place = placeOf(violation);
@@ -272,7 +272,7 @@ function generatedValue(request, mutation) {
 /**
  * The mutated value read back from what was sent: the body's JSON, the query string, or the path segment
  * the template puts the parameter in.
- * @param {import('./openapi-validator.mjs').SpecOperation} operation @param {import('./contract.mjs').Exchange} exchange
+ * @param {import('@techapi/openapi-validator').SpecOperation} operation @param {import('./contract.mjs').Exchange} exchange
  * @param {import('./fuzz.mjs').Mutation} mutation
  */
 function sentValue(operation, exchange, mutation) {

@@ -18,7 +18,7 @@ function positiveInteger(text, fallback) {
 
 /**
  * @typedef {import('./scenarios.mjs').SpecRequest} SpecRequest
- * @typedef {import('./openapi-validator.mjs').SpecOperation} SpecOperation
+ * @typedef {import('@techapi/openapi-validator').SpecOperation} SpecOperation
  * @typedef {(string | number)[]} Pointer  keys from the body (or a parameter) down to a value
  * @typedef {{ where: 'body' | 'path' | 'query', pointer: Pointer, describe: string }} Mutation  what a mutation breaks, and where
  * @typedef {Mutation & { apply: fc.Arbitrary<(value: any) => any> }} Site
@@ -192,7 +192,7 @@ export function invalidRequestArbitrary(spec, operation, sites = mutationSites(s
 /**
  * A spec-level request as the HTTP request that carries it (no credential), for the validator to judge
  * on its own: path parameters in the path, query parameters in the query string, the body as JSON.
- * @param {SpecOperation} operation @param {SpecRequest} request @returns {import('./openapi-validator.mjs').HttpRequestData}
+ * @param {SpecOperation} operation @param {SpecRequest} request @returns {import('@techapi/openapi-validator').HttpRequestData}
  */
 export function asHttpRequest(operation, request) {
   const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name) => encodeURIComponent(String(request.path[name] ?? '')));

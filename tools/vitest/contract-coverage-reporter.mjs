@@ -19,7 +19,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { listApis, repoRoot } from '../apis.mjs';
-import { documentedStatusKey } from '../testing/openapi-validator.mjs';
+import { documentedStatusKey } from '@techapi/openapi-validator';
 import { seedJsonExamples } from '../testing/seed-examples.mjs';
 import { loadSpec, specOperations } from '../testing/spec.mjs';
 import { addRunFailures, resetRunFailures } from './run-failures.mjs';

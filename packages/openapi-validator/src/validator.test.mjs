@@ -1,7 +1,7 @@
 // @ts-check
 // The contract validator on a small spec written for it: what it must find, and what it must accept.
 import { describe, expect, it } from 'vitest';
-import { createSpecValidator, formatViolation } from './openapi-validator.mjs';
+import { createSpecValidator, formatViolation } from './validator.mjs';
 
 const spec = {
   openapi: '3.1.0',
@@ -88,8 +88,32 @@ describe('requests', () => {
   });
 });
 
+describe('for a server: the parsed body, any header reader, URLs split without the parser when plain', () => {
+  /** A reader over lower-case names, as a server holds them. @param {Record<string, string>} headers */
+  const reader = (headers) => ({ get: (/** @type {string} */ name) => headers[name.toLowerCase()] ?? null, has: (/** @type {string} */ name) => name.toLowerCase() in headers });
+
+  it('checks the value it is handed instead of parsing the text again', () => {
+    const base = { method: 'PUT', url: 'http://h/items/a@example.com', headers: reader(json), body: '{"name":""}' };
+    expect(validator.checkRequest({ ...base, json: { name: 'given' } }).violations).toEqual([]);
+    expect(validator.checkRequest({ ...base, json: { name: '' } }).violations.map(formatViolation)).toEqual([
+      'updateItem request body /name: must NOT have fewer than 1 characters',
+    ]);
+  });
+
+  it.each([
+    ['http://h/base/items/a@example.com', 'a@example.com'],
+    ['http://h/base/items/a%40example.com', 'a@example.com'],
+    ['http://h/base/./x/../items/a@example.com', 'a@example.com'],
+    ['http://h/base/items/caf\u00e9@example.com', 'café@example.com'],
+  ])('%s matches its operation with the decoded path parameter, plain or not', (url, itemId) => {
+    const { operation, pathParams } = validator.checkRequest({ method: 'PUT', url, headers: reader(json), body: '{"name":"n"}' });
+    expect(operation?.operationId).toBe('updateItem');
+    expect(pathParams).toEqual({ itemId });
+  });
+});
+
 describe('responses', () => {
-  const operation = /** @type {import('./openapi-validator.mjs').SpecOperation} */ (request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).operation);
+  const operation = /** @type {import('./validator.mjs').SpecOperation} */ (request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).operation);
   /** @param {number} status @param {Record<string, string>} headers @param {string} body */
   const response = (status, headers, body) => validator.checkResponse(operation, { status, headers: new Headers(headers), body });
 
