@@ -79,7 +79,7 @@ describe('login and tokens', () => {
     expect((await client.grantClientAccess(grant)).error).toBeUndefined();
     expect(logins()).toHaveLength(1);
     sandbox.advanceClock(60_000);
-    const [first, second] = await Promise.all([client.grantClientAccess(grant), client.updateTechnicien(undefined, { id: 2, passwordValidityDurationNbDays: 30 })]);
+    const [first, second] = await Promise.all([client.grantClientAccess(grant), client.updateTechnicien({ id: 2, passwordValidityDurationNbDays: 30 })]);
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
     expect(logins()).toHaveLength(2);
@@ -116,7 +116,7 @@ describe('grants and updates', () => {
 
   it('update changes the technicien with that id and answers it in the same shape; the state agrees', async () => {
     const client = loggedIn();
-    const { data, error } = await client.updateTechnicien(undefined, { id: 1, passwordValidityDurationNbDays: 30, utilisateur: { emailUti: 'tech1@example.com', nomUti: 'Renamed' } });
+    const { data, error } = await client.updateTechnicien({ id: 1, passwordValidityDurationNbDays: 30, utilisateur: { emailUti: 'tech1@example.com', nomUti: 'Renamed' } });
     expect(error).toBeUndefined();
     expect(data).toMatchObject({ id: 1, idUtilisateur: 101, passwordValidityDurationNbDays: 30, utilisateur: { emailUti: 'tech1@example.com', nomUti: 'Renamed' } });
     expect(state()?.techniciens.find((candidate) => candidate.id === 1)).toEqual(data);
@@ -124,6 +124,6 @@ describe('grants and updates', () => {
 
   it('update of an unknown id gets 404', async () => {
     const client = loggedIn();
-    expect((await client.updateTechnicien(undefined, { id: 404, passwordValidityDurationNbDays: 1 })).error).toMatchObject({ status: 404, message: 'No technicien with id 404' });
+    expect((await client.updateTechnicien({ id: 404, passwordValidityDurationNbDays: 1 })).error).toMatchObject({ status: 404, message: 'No technicien with id 404' });
   });
 });
