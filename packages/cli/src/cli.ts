@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ApiError } from '@techapi/take-control';
-import { takeControl, technicien, type TakeControlFlags, type TechnicienFlags } from './config.js';
+import { refuseSecretFlags, takeControl, technicien, type TakeControlFlags, type TechnicienFlags } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { runImport, type ImportSummary } from './import.js';
 import { createProgress } from './progress.js';
@@ -39,6 +39,7 @@ function takeControlOptions(command: Command): Command {
     .option('--base-url <url>', 'the API base URL, e.g. a sandbox or a mock (default: TAKE_CONTROL_URL, else the region)')
     .option('--region <region>', 'the account region, as in https://api.<region>.swi-rc.com/rest (default: us0)')
     .option('--key-file <file>', 'a file holding the integration key (default: TAKE_CONTROL_KEY)')
+    .addOption(new Option('--key <key>').hideHelp())
     .option('--json', 'print the result as one JSON object');
 }
 
@@ -48,6 +49,8 @@ function technicienOptions(command: Command): Command {
     .option('--login <login>', 'the Océan login (default: OCEAN_LOGIN)')
     .option('--password-file <file>', 'a file holding the password (default: OCEAN_PASSWORD)')
     .option('--token-file <file>', 'a file holding a token, instead of a login (default: OCEAN_TOKEN)')
+    .addOption(new Option('--password <password>').hideHelp())
+    .addOption(new Option('--token <token>').hideHelp())
     .option('--json', 'print the result as one JSON object');
 }
 
@@ -127,6 +130,7 @@ The failed rows go to a report with a "reason" column, ready to fix and import a
 ${EXIT_HELP}`,
     )
     .action(async (file: string, flags: TakeControlFlags & { json?: boolean; format?: string; batchSize: number; dryRun?: boolean; journal?: string; report?: string }) => {
+      refuseSecretFlags({ ...flags }, { key: 'TAKE_CONTROL_KEY' });
       const format = formatOf(file, flags.format);
       const connection = flags.dryRun ? undefined : takeControl(flags);
       const stem = join(dirname(file), basename(file, extname(file)));

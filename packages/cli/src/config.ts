@@ -15,6 +15,8 @@ export interface TakeControlFlags {
   baseUrl?: string;
   region?: string;
   keyFile?: string;
+  /** Refused: a secret given as a flag value (see refuseSecretFlags). */
+  key?: string;
 }
 
 export interface TechnicienFlags {
@@ -22,6 +24,17 @@ export interface TechnicienFlags {
   login?: string;
   passwordFile?: string;
   tokenFile?: string;
+  password?: string;
+  token?: string;
+}
+
+/** A secret typed as a flag value is refused, without echoing it, with the way to give it instead. */
+export function refuseSecretFlags(flags: Record<string, unknown>, secrets: Record<string, string>): void {
+  for (const [flag, variable] of Object.entries(secrets)) {
+    if (flags[flag] !== undefined) {
+      throw new UsageError(`--${flag} takes no value on the command line (it would show in ps and in your shell's history): set ${variable}, or pass --${flag}-file <file>.`);
+    }
+  }
 }
 
 /** A secret from the file a flag names (its first line's end trimmed), else from the environment. */
@@ -59,6 +72,7 @@ export function takeControlBaseUrl(flags: TakeControlFlags, env: Env = process.e
 }
 
 export function takeControl(flags: TakeControlFlags, env: Env = process.env): { client: TakeControlClient; baseUrl: string } {
+  refuseSecretFlags({ ...flags }, { key: 'TAKE_CONTROL_KEY' });
   const baseUrl = takeControlBaseUrl(flags, env);
   const integrationKey = readSecret(flags.keyFile, env.TAKE_CONTROL_KEY, '--key-file');
   if (!integrationKey) {
@@ -68,6 +82,7 @@ export function takeControl(flags: TakeControlFlags, env: Env = process.env): { 
 }
 
 export function technicien(flags: TechnicienFlags, env: Env = process.env): { client: TechnicienClient; baseUrl: string } {
+  refuseSecretFlags({ ...flags }, { password: 'OCEAN_PASSWORD', token: 'OCEAN_TOKEN' });
   const baseUrl = flags.baseUrl
     ? checkedUrl(flags.baseUrl, '--base-url')
     : env.OCEAN_URL
