@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { getApi, listApis } from './apis.mjs';
 import { startProxy } from './mock-server.mjs';
 import { createContract } from './testing/contract.mjs';
-import { formatViolation } from './testing/openapi-validator.mjs';
+import { formatViolation } from '@techapi/openapi-validator';
 import { callOperation, exampleScenarios } from './testing/scenarios.mjs';
 
 /** @typedef {import('./testing/contract.mjs').Exchange} Exchange */

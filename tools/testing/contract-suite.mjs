@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mockUrl } from './mock-url.mjs';
 import { FUZZ_RUNS, FUZZ_SEED, invalidRequestArbitrary, requestArbitrary } from './fuzz.mjs';
-import { documentedStatusKey } from './openapi-validator.mjs';
+import { documentedStatusKey } from '@techapi/openapi-validator';
 import { callOperation, exampleScenarios } from './scenarios.mjs';
 import { listOperations } from './spec.mjs';
 import { useContract } from './vitest-contract.mjs';

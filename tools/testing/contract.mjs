@@ -4,12 +4,12 @@
 // request and the response against the bundled spec with the validator, independently of Prism. It
 // also notes which of the vendor page's JSON examples travelled in the exchange. No test framework
 // here: the vitest glue is vitest-contract.mjs, and `npm run verify` uses this directly.
-import { createSpecValidator } from './openapi-validator.mjs';
+import { createSpecValidator } from '@techapi/openapi-validator';
 import { matchesSeed, seedJsonExamples } from './seed-examples.mjs';
 import { loadSpec } from './spec.mjs';
 
 /**
- * @typedef {import('./openapi-validator.mjs').Violation} Violation
+ * @typedef {import('@techapi/openapi-validator').Violation} Violation
  *
  * @typedef {object} Exchange
  * @property {string} operationId  `(none)` when no operation matches

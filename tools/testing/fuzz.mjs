@@ -18,7 +18,7 @@ function positiveInteger(text, fallback) {
 
 /**
  * @typedef {import('./scenarios.mjs').SpecRequest} SpecRequest
- * @typedef {import('./openapi-validator.mjs').SpecOperation} SpecOperation
+ * @typedef {import('@techapi/openapi-validator').SpecOperation} SpecOperation
  * @typedef {{ request: SpecRequest, mutation: string }} InvalidRequest
  * @typedef {(string | number)[]} Pointer  keys from the body (or a parameter) down to a value
  * @typedef {{ where: 'body' | 'path' | 'query', pointer: Pointer, describe: string, apply: fc.Arbitrary<(value: any) => any> }} Site

@@ -7,11 +7,11 @@
 // A test that breaks the contract on purpose says so with `contract.invalid(() => ...)`.
 import { afterEach } from 'vitest';
 import { createContract } from './contract.mjs';
-import { formatViolation } from './openapi-validator.mjs';
+import { formatViolation } from '@techapi/openapi-validator';
 
 /**
  * @typedef {import('./contract.mjs').Exchange} Exchange
- * @typedef {import('./openapi-validator.mjs').Violation} Violation
+ * @typedef {import('@techapi/openapi-validator').Violation} Violation
  *
  * @typedef {object} ContractMeta  what a test's meta carries (`meta.contracts`, one per recorder that saw an
  *   exchange) for tools/vitest/contract-coverage-reporter.mjs

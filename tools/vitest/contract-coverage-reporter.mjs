@@ -7,7 +7,7 @@
 // Listed before summary-reporter.mjs, whose line stays last; this onTestRunEnd prints synchronously
 // because vitest runs the reporters' hooks together.
 import { listApis } from '../apis.mjs';
-import { documentedStatusKey } from '../testing/openapi-validator.mjs';
+import { documentedStatusKey } from '@techapi/openapi-validator';
 import { seedJsonExamples } from '../testing/seed-examples.mjs';
 import { loadSpec, specOperations } from '../testing/spec.mjs';
 import { addRunFailures, resetRunFailures } from './run-failures.mjs';

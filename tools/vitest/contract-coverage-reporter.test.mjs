@@ -2,7 +2,7 @@
 // The coverage gate, fed the way vitest feeds it (test modules whose tests carry contract meta), and
 // followed by the summary reporter whose count line must stay last and count the gate's failures.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { listSpecOperations } from '../testing/openapi-validator.mjs';
+import { listSpecOperations } from '@techapi/openapi-validator';
 import { seedJsonExamples } from '../testing/seed-examples.mjs';
 import { loadSpec } from '../testing/spec.mjs';
 import ContractCoverageReporter from './contract-coverage-reporter.mjs';
@@ -50,7 +50,7 @@ describe('the contract coverage gate', () => {
   it('passes when every documented pair and vendor example was exercised, and prints the table', async () => {
     const pairs = Object.fromEntries(allPairs.map((pair) => [pair, 2]));
     const out = await run(['a.test.ts', 'b.test.ts'], { api, pairs, seeds: allSeeds });
-    expect(out).toMatch(/createTechnician\s+POST \/tech\s+2\s+2\s+2\s+2\s+2/);
+    expect(out).toMatch(/createTechnician\s+POST \/tech\s+2\s+2\s+2\s+2\s+·\s+2\s+2/);
     expect(out).toContain(`pairs exercised: ${allPairs.length}/${allPairs.length}`);
     expect(out).toContain(`vendor examples replayed: ${allSeeds.length}/${allSeeds.length}`);
     expect(out).toContain('Contract coverage gate passed: take-control.');
@@ -61,7 +61,7 @@ describe('the contract coverage gate', () => {
   it('fails the run, names each missing pair and example, and counts them in the last line', async () => {
     const pairs = Object.fromEntries(allPairs.filter((pair) => pair !== 'createTechnician 409').map((pair) => [pair, 1]));
     const out = await run(['a.test.ts', 'b.test.ts'], { api, pairs, seeds: allSeeds.slice(1) });
-    expect(out).toMatch(/createTechnician\s+POST \/tech\s+1\s+1\s+1\s+0 ✗\s+1/);
+    expect(out).toMatch(/createTechnician\s+POST \/tech\s+1\s+1\s+1\s+1\s+·\s+0 ✗\s+1/);
     expect(out).toContain('Contract coverage gate FAILED (2):');
     expect(out).toContain('✗ take-control createTechnician 409: no contract test exercised it');
     expect(out).toMatch(/✗ take-control vendor example #1 never travelled in an exchange: \{"email"/);

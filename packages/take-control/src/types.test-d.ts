@@ -58,8 +58,8 @@ describe('responses: the client returns the spec types', () => {
   });
 
   it("errors carry the operation's documented statuses (0: no response)", () => {
-    expectTypeOf<ErrorOf<typeof client.createTechnician>>().toEqualTypeOf<ApiError<400 | 403 | 409 | 429>>();
-    expectTypeOf<ErrorOf<typeof client.setTechnicianStatus>['status']>().toEqualTypeOf<400 | 403 | 429 | 0>();
+    expectTypeOf<ErrorOf<typeof client.createTechnician>>().toEqualTypeOf<ApiError<400 | 401 | 403 | 409 | 429>>();
+    expectTypeOf<ErrorOf<typeof client.setTechnicianStatus>['status']>().toEqualTypeOf<400 | 401 | 403 | 404 | 429 | 0>();
     expectTypeOf<components['schemas']['Error']>().toEqualTypeOf<{ status: number; message: string }>();
   });
 

@@ -64,7 +64,8 @@ export interface paths {
         /**
          * Enable or disable a technician
          * @description Updates an existing technician's account status. Disabling prevents the technician from accessing
-         *     the system while maintaining their account configuration.
+         *     the system while maintaining their account configuration. An unknown technician gets 404 (this spec's
+         *     assumption: the vendor documents no answer for it).
          */
         put: operations["setTechnicianStatus"];
         post?: never;
@@ -175,6 +176,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description No integration key: the `Authorization` header is missing. Not documented by the vendor, whose guide
+         *     lists only 403 ("Invalid integration key"); this spec's assumption is that a request without any key is
+         *     refused with 401 (as HTTP defines it: no credentials) and the vendor's error body. Declared so that every
+         *     answer a client can meet is documented: mocks and the sandbox answer a request without a key this way.
+         */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Invalid integration key. */
         Forbidden: {
             headers: {
@@ -197,6 +212,18 @@ export interface components {
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description No technician has this username (email). Not documented by the vendor, whose guide shows no answer for an
+         *     unknown technician; this spec's assumption is 404 with the vendor's error body.
+         */
+        NotFound: {
+            headers: {
                 [name: string]: unknown;
             };
             content: {
@@ -247,6 +274,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
@@ -275,6 +303,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
@@ -309,7 +338,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -21,16 +21,20 @@ const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
  * @property {string} message
  * @property {'validator' | 'prism'} [source]  who found it; absent means this validator
  *
+ * @typedef {Pick<Headers, 'get' | 'has'>} HeaderReader  a Headers, or any reader of header values by name
+ *
  * @typedef {object} HttpRequestData
  * @property {string} method
  * @property {string} url       absolute
- * @property {Headers} headers
+ * @property {HeaderReader} headers
  * @property {string | undefined} body
+ * @property {unknown} [json]   the body already parsed (a server that parsed it once), instead of parsing `body` again
  *
  * @typedef {object} HttpResponseData
  * @property {number} status
- * @property {Headers} headers
+ * @property {HeaderReader} headers
  * @property {string} body
+ * @property {unknown} [json]   the body as the value it was serialized from, instead of parsing `body` again
  *
  * @typedef {object} SpecOperation
  * @property {string} operationId
@@ -111,7 +115,7 @@ export function createSpecValidator(spec) {
 
   /**
    * @param {HttpRequestData} request
-   * @returns {{ operation?: SpecOperation, violations: Violation[] }}
+   * @returns {{ operation?: SpecOperation, pathParams?: Record<string, string>, violations: Violation[] }}
    */
   function checkRequest(request) {
     const url = new URL(request.url);
@@ -177,9 +181,9 @@ export function createSpecValidator(spec) {
     } else if (!hasBody) {
       if (requestBody.required) violations.push({ ...where, field: '', message: 'a body is required' });
     } else {
-      violations.push(...checkContent(requestBody.content, request.headers, /** @type {string} */ (request.body), where));
+      violations.push(...checkContent(requestBody.content, request.headers, /** @type {string} */ (request.body), where, request.json));
     }
-    return { operation, violations };
+    return { operation, pathParams, violations };
   }
 
   /**
@@ -220,17 +224,18 @@ export function createSpecValidator(spec) {
     } else if (response.body === '') {
       violations.push({ ...where, field: '', message: `status ${response.status} documents a body, none was sent` });
     } else {
-      violations.push(...checkContent(documented.content, response.headers, response.body, where));
+      violations.push(...checkContent(documented.content, response.headers, response.body, where, response.json));
     }
     return violations;
   }
 
   /**
    * The media type of a message must be documented; a JSON one must parse and match its schema.
-   * @param {Record<string, any>} content @param {Headers} headers @param {string} body @param {Omit<Violation, 'message' | 'field'>} where
+   * @param {Record<string, any>} content @param {HeaderReader} headers @param {string} body @param {Omit<Violation, 'message' | 'field'>} where
+   * @param {unknown} [parsed]  `body` already parsed
    * @returns {Violation[]}
    */
-  function checkContent(content, headers, body, where) {
+  function checkContent(content, headers, body, where, parsed) {
     const contentType = headers.get('content-type') ?? '';
     const essence = mediaEssence(contentType);
     const mediaKey = Object.keys(content).find((key) => mediaEssence(key) === essence);
@@ -246,11 +251,13 @@ export function createSpecValidator(spec) {
     }
     const media = content[mediaKey];
     if (!isJson(essence) || !media.schema) return [];
-    let value;
-    try {
-      value = JSON.parse(body);
-    } catch {
-      return [{ ...where, field: '', message: 'is not valid JSON' }];
+    let value = parsed;
+    if (value === undefined) {
+      try {
+        value = JSON.parse(body);
+      } catch {
+        return [{ ...where, field: '', message: 'is not valid JSON' }];
+      }
     }
     return check(media.schema, value, where);
   }
@@ -291,7 +298,7 @@ export function documentedStatusKey(responses, status) {
   return undefined;
 }
 
-/** @param {any} scheme @param {Headers} headers @param {URL} url */
+/** @param {any} scheme @param {HeaderReader} headers @param {URL} url */
 function credentialPresent(scheme, headers, url) {
   if (!scheme) return false;
   if (scheme.type === 'apiKey' && scheme.in === 'header') return headers.has(scheme.name);

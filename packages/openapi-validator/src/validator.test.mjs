@@ -1,7 +1,7 @@
 // @ts-check
 // The contract validator on a small spec written for it: what it must find, and what it must accept.
 import { describe, expect, it } from 'vitest';
-import { createSpecValidator, formatViolation } from './openapi-validator.mjs';
+import { createSpecValidator, formatViolation } from './validator.mjs';
 
 const spec = {
   openapi: '3.1.0',
@@ -89,7 +89,7 @@ describe('requests', () => {
 });
 
 describe('responses', () => {
-  const operation = /** @type {import('./openapi-validator.mjs').SpecOperation} */ (request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).operation);
+  const operation = /** @type {import('./validator.mjs').SpecOperation} */ (request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).operation);
   /** @param {number} status @param {Record<string, string>} headers @param {string} body */
   const response = (status, headers, body) => validator.checkResponse(operation, { status, headers: new Headers(headers), body });
 

@@ -1,0 +1,39 @@
+/** Shares (0..1) of requests answered with a 5xx, and of requests whose connection is dropped, drawn from a seeded sequence. */
+export interface FaultOptions {
+  /** Share of requests answered 503 without being handled. Default 0. */
+  errorRate?: number;
+  /** Share of requests handled, then left without an answer: the connection is closed (the work is done, the answer lost). Default 0. */
+  dropRate?: number;
+  /** Seed of the sequence the faults are drawn from: the same seed and the same requests give the same faults. Default 1. */
+  seed?: number;
+}
+
+export type Fault = 'error' | 'drop' | undefined;
+
+/** Draws, per request, whether it fails and how. Without rates it never draws, so a run without faults costs nothing. */
+export function createFaults({ errorRate = 0, dropRate = 0, seed = 1 }: FaultOptions = {}): () => Fault {
+  for (const [name, rate] of [['errorRate', errorRate], ['dropRate', dropRate]] as const) {
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`faults.${name} must be between 0 and 1, got ${rate}`);
+  }
+  if (errorRate + dropRate > 1) throw new RangeError(`faults.errorRate + faults.dropRate must not exceed 1, got ${errorRate + dropRate}`);
+  if (errorRate === 0 && dropRate === 0) return () => undefined;
+  const random = mulberry32(seed);
+  return () => {
+    const draw = random();
+    if (draw < errorRate) return 'error';
+    if (draw < errorRate + dropRate) return 'drop';
+    return undefined;
+  };
+}
+
+/** A small, well-mixed seeded generator of numbers in [0, 1) (Mulberry32): replayable, unlike Math.random. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,30 @@
+// @techapi/sandbox: a stateful local sandbox of both APIs, for integrators' test suites and by hand.
+export {
+  API_NAMES,
+  startSandbox,
+  type ApiName,
+  type Sandbox,
+  type SandboxOptions,
+  type SandboxState,
+  type SeedData,
+} from './sandbox.js';
+export type { FaultOptions } from './faults.js';
+export {
+  DEFAULT_INTEGRATION_KEY,
+  type StoredTechnician,
+  type TakeControlOptions,
+  type TakeControlSeed,
+  type TakeControlState,
+  type TechnicianInput,
+  type TechnicianStatus,
+} from './take-control.js';
+export {
+  DEFAULT_TECHNICIEN_SEED,
+  TOKEN_LIFETIME_MS,
+  type Client,
+  type Grant,
+  type Technicien,
+  type TechnicienOptions,
+  type TechnicienSeed,
+  type TechnicienState,
+} from './technicien.js';
