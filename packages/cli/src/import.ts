@@ -52,8 +52,11 @@ export interface ImportSummary {
   rowsPerSecond: number;
 }
 
-/** Consecutive failures of one send with no answer (5xx, dropped connection, timeout) before the import stops. */
-const MAX_UNANSWERED = 5;
+/**
+ * Consecutive failures of one send with no answer (5xx, dropped connection, timeout) before the import
+ * stops (to be resumed): with the waits between them, about half a minute of an unreachable server.
+ */
+const MAX_UNANSWERED = 10;
 
 class Stopped extends Error {}
 
@@ -179,7 +182,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       if (++unanswered >= MAX_UNANSWERED) {
         throw new Stopped(`The server did not answer ${unanswered} times in a row (last: ${describe(outcome.error)}).`);
       }
-      const waitMs = Math.min(8000, 500 * 2 ** (unanswered - 1));
+      const waitMs = Math.min(5000, 250 * 2 ** (unanswered - 1));
       progress.waiting(waitMs, `no answer (${describe(outcome.error)}), sending again`);
       await sleep(waitMs, undefined, { signal: options.abort }).catch(() => undefined);
     }
