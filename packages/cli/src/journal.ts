@@ -19,7 +19,10 @@ type Entry =
 
 export interface Journal {
   readonly path: string;
-  /** Emails (lower case) created by this import, in this run or an earlier one. */
+  /**
+   * Emails (lower case) an earlier run created. Those this run creates are not added: the run never meets
+   * them again (a repeated email is caught before), and a 200,000-row import keeps its memory.
+   */
   readonly created: ReadonlySet<string>;
   /** Whether the email (lower case) was sent with no outcome known yet: possibly created. */
   possiblySent(email: string): boolean;
@@ -84,7 +87,7 @@ export function openJournal(path: string, baseUrl: string): Journal {
     createdNow(emails) {
       if (emails.length === 0) return;
       append({ created: emails });
-      for (const email of emails) (created.add(email), open.delete(email));
+      for (const email of emails) open.delete(email);
     },
     failedNow(emails) {
       if (emails.length === 0) return;
