@@ -71,8 +71,8 @@ describe('--dry-run', () => {
   it('checks every row, finds repeated emails, sends nothing, and writes the report of what to fix', async () => {
     const input = file('dry.csv', `${rows.join('\n')}\n`);
     const run = await techapi(['take-control', 'import', input, '--dry-run']);
-    expect(run.stdout).toContain(`Checked ${input}: 5 rows, 2 valid, 2 invalid, 1 repeated`);
-    expect(run.stdout).toContain('Nothing was sent.');
+    expect(run.stdout).toContain(`Checked ${input}: 5 rows, 2 valid, 2 invalid, 1 repeated, in `);
+    expect(run.stdout).toContain('Nothing was sent (--dry-run).');
     expect(run.code).toBe(1);
     expect(readFileSync(join(dir, 'dry.failed.csv'), 'utf8')).toBe(
       [

@@ -238,18 +238,18 @@ function printSummary(summary: ImportSummary, json: boolean, argv: string[]): vo
     return;
   }
   const lines: string[] = [];
-  const time = `${summary.seconds.toFixed(1)} s, ${summary.rowsPerSecond} rows/s`;
+  const time = `${summary.seconds.toFixed(1)} s (${summary.rowsPerSecond} rows/s)`;
   if (summary.dryRun) {
-    lines.push(`Checked ${summary.file}: ${summary.total} rows, ${summary.valid} valid, ${summary.invalid} invalid, ${summary.repeated} repeated (${time}). Nothing was sent.`);
+    lines.push(`Checked ${summary.file}: ${summary.total} rows, ${summary.valid} valid, ${summary.invalid} invalid, ${summary.repeated} repeated, in ${time}.`);
+    lines.push('Nothing was sent (--dry-run).');
   } else {
-    lines.push(
-      `${summary.stopped ? 'Stopped' : 'Imported'} ${summary.file}: ${summary.total} rows, ${summary.created} created${summary.resumed ? ` (${summary.resumed} by an earlier run)` : ''}, ` +
-        `${summary.failed} failed (${summary.invalid} invalid, ${summary.repeated} repeated, ${summary.refused} refused by the server) in ${time}.`,
-    );
+    const resumed = summary.resumed ? ` (${summary.resumed} by an earlier run)` : '';
+    lines.push(`${summary.stopped ? 'Stopped' : 'Imported'} ${summary.file}: ${summary.total} rows, ${summary.created} created${resumed}, ${summary.failed} failed, in ${time}.`);
+    if (summary.failed) lines.push(`Failed: ${summary.invalid} invalid, ${summary.repeated} repeated in the file, ${summary.refused} refused by the server.`);
   }
-  if (summary.report) lines.push(`Failed rows: ${summary.report} (the rows as written, plus a "reason" column: fix them and import that file).`);
+  if (summary.report) lines.push(`Failed rows: ${summary.report} (the reason in the last column: fix them and import that file).`);
   if (summary.stopped) lines.push(`${summary.stopped} Nothing is lost: run the same command again to resume:\n  ${resume}`);
-  else if (summary.journal) lines.push(`Journal: ${summary.journal} (running the same command again skips what is created; delete it to start over).`);
+  else if (summary.journal) lines.push(`Journal: ${summary.journal} (the same command again resumes; delete it to start over).`);
   (summary.stopped ? console.error : console.log)(lines.join('\n'));
 }
 

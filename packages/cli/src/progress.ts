@@ -12,8 +12,8 @@ export interface Counts {
 export interface Progress {
   start(total: number, counts: Counts): void;
   update(counts: Counts): void;
-  /** A wait the server asked for (429), or a retry after a transient failure. */
-  waiting(ms: number, why: string): void;
+  /** A wait the server asked for (429), or a retry after a transient failure: `why` in words, `tag` in a few characters for the bar. */
+  waiting(ms: number, why: string, tag: string): void;
   stop(): void;
 }
 
@@ -28,18 +28,27 @@ function rateOf(counts: Counts, startedAt: number, startDone: number): number {
   return elapsed > 0 ? Math.round((counts.done - startDone) / elapsed) : 0;
 }
 
+/** Time left at this rate, as `45s` or `3m 05s`; `-` until there is a rate. */
+function eta(rowsLeft: number, rate: number): string {
+  if (rowsLeft <= 0) return '0s';
+  if (rate <= 0) return '-';
+  const left = Math.ceil(rowsLeft / rate);
+  return left < 60 ? `${left}s` : `${Math.floor(left / 60)}m ${String(left % 60).padStart(2, '0')}s`;
+}
+
 function barProgress(stream: NodeJS.WriteStream): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: '{bar} {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | created {created}, failed {failed}{wait}',
+      // The ETA is ours, from the rate since the start (waits included): cli-progress's own shows "NULL"
+      // or "INF" while batches land in bursts.
+      // It fits 100 columns with a wait shown; a narrower terminal cuts the end of the line.
+      format: '{bar} {value}/{total} rows | {rate} rows/s | ETA {timeLeft} | {created} created, {failed} failed{wait}',
       barCompleteChar: '█',
       barIncompleteChar: '░',
-      barsize: 24,
+      barsize: 16,
       hideCursor: true,
       fps: 10,
-      etaBuffer: 50,
-      etaAsynchronousUpdate: true,
     },
     cliProgress.Presets.shades_classic,
   );
@@ -47,18 +56,21 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
   let startDone = 0;
   let last: Counts = { done: 0, created: 0, failed: 0 };
   let waitUntil = 0;
-  let why = '';
+  let tag = '';
   let ticker: ReturnType<typeof setInterval> | undefined;
+  let total = 0;
   const payload = () => {
     const left = waitUntil - Date.now();
-    return { created: last.created, failed: last.failed, rate: rateOf(last, startedAt, startDone), wait: left > 0 ? ` | ⏳ ${why}: ${seconds(left)}` : '' };
+    const rate = rateOf(last, startedAt, startDone);
+    return { created: last.created, failed: last.failed, rate, timeLeft: eta(total - last.done, rate), wait: left > 0 ? ` | ⏳ ${tag} ${seconds(left)}` : '' };
   };
   return {
-    start(total, counts) {
+    start(rows, counts) {
       startedAt = Date.now();
       startDone = counts.done;
       last = counts;
-      bar.start(total, counts.done, payload());
+      total = rows;
+      bar.start(rows, counts.done, payload());
       // Redraws the countdown while no row moves.
       ticker = setInterval(() => bar.update(last.done, payload()), 200);
       ticker.unref();
@@ -67,9 +79,9 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
       last = counts;
       bar.update(counts.done, payload());
     },
-    waiting(ms, reason) {
+    waiting(ms, _why, short) {
       waitUntil = Date.now() + ms;
-      why = reason;
+      tag = short;
       bar.update(last.done, payload());
     },
     stop() {
@@ -105,7 +117,7 @@ function lineProgress(stream: NodeJS.WriteStream, label: string): Progress {
       if (Date.now() - printedAt >= 1000) print(counts);
     },
     waiting(ms, why) {
-      stream.write(`${label}: ${why}: waiting ${seconds(ms)}\n`);
+      stream.write(`${label}: ${why}, waiting ${seconds(ms)}\n`);
     },
     stop() {
       if (printedAt === 0 || last.done !== total || Date.now() - printedAt > 0) print(last);
