@@ -64,7 +64,7 @@ try {
 
   // The moment to show: the last redraw with a wait on screen before two thirds of the rows are done.
   const doneAt = (/** @type {number} */ index) => Number(/(\d+)\/\d+ rows/.exec(ansi.slice(ansi.lastIndexOf('\x1b[1G', index)))?.[1]);
-  const wait = [...ansi.matchAll(/⏳[^\r\n\x1b]*/g)].findLast((match) => doneAt(match.index ?? 0) < (ROWS * 2) / 3);
+  const wait = [...ansi.matchAll(/429: waiting [^\r\n\x1b]*/g)].findLast((match) => doneAt(match.index ?? 0) < (ROWS * 2) / 3 && /waiting (0\.[5-9]|1\.)/.test(match[0]));
   const cut = wait ? (wait.index ?? 0) + wait[0].length : ansi.length;
   const prompt = '$ TAKE_CONTROL_KEY=... techapi take-control import technicians.csv\r\n';
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });

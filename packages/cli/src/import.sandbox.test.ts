@@ -184,7 +184,7 @@ describe('progress', () => {
       });
       expect(output).toMatch(/\x1b\[\?25l/); // the cursor hidden while the bar is drawn
       expect(output).toMatch(/█+░* \d+\/120 rows \| \d+ rows\/s \| ETA (\d+s|-) \| \d+ created, 0 failed/);
-      expect(output).toMatch(/ \| ⏳ 429 wait 0\.\d s\x1b/);
+      expect(output).toMatch(/ \| 429: waiting 0\.\d s\x1b/);
       expect(output).toMatch(/█{16} 120\/120 rows \| \d+ rows\/s \| ETA 0s \| 120 created, 0 failed/);
       expect(output).toContain('Imported ');
     });

@@ -183,7 +183,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         throw new Stopped(`The server did not answer ${unanswered} times in a row (last: ${describe(outcome.error)}).`);
       }
       const waitMs = Math.min(5000, 250 * 2 ** (unanswered - 1));
-      progress.waiting(waitMs, `no answer (${describe(outcome.error)}), sending again`, 'retry in');
+      progress.waiting(waitMs, `no answer (${describe(outcome.error)}), sending again`, 'no answer: retry in');
       await sleep(waitMs, undefined, { signal: options.abort }).catch(() => undefined);
     }
   }
@@ -205,7 +205,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         retry: { attempts: Infinity, maxElapsedMs: Infinity },
         signal: AbortSignal.any([options.abort, giveUp.signal]),
         onRetry: ({ waitMs, error }) => {
-          if (error.status === 429) progress.waiting(waitMs, 'rate limited (429), as the server asks', '429 wait');
+          if (error.status === 429) progress.waiting(waitMs, 'rate limited (429), as the server asks', '429: waiting');
           else {
             unanswered = error;
             giveUp.abort();

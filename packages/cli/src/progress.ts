@@ -62,7 +62,7 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
   const payload = () => {
     const left = waitUntil - Date.now();
     const rate = rateOf(last, startedAt, startDone);
-    return { created: last.created, failed: last.failed, rate, timeLeft: eta(total - last.done, rate), wait: left > 0 ? ` | ⏳ ${tag} ${seconds(left)}` : '' };
+    return { created: last.created, failed: last.failed, rate, timeLeft: eta(total - last.done, rate), wait: left > 0 ? ` | ${tag} ${seconds(left)}` : '' };
   };
   return {
     start(rows, counts) {
