@@ -35,6 +35,8 @@ const BUNDLE_REWRITES = {
   'https://cdn.redoc.ly/redoc/logo-mini.svg': 'redocly-wordmark.svg',
 };
 const STATIC_ASSETS = ['favicon.svg', 'logo.svg', 'docs.css', 'reference.css', 'redocly-wordmark.svg'];
+// The command line's page (packages/cli), with its pictures (packages/cli/scripts/progress-picture.mjs draws them).
+const CLI_PAGE = ['command-line.html', 'cli-progress.png', 'cli-summary.png'];
 
 /** @param {string} content @param {'sha256' | 'sha384'} algorithm */
 const digest = (content, algorithm) => `${algorithm}-${createHash(algorithm).update(content).digest('base64')}`;
@@ -140,7 +142,7 @@ async function buildReference(api, workDir, integrity) {
 const started = performance.now();
 rmSync(docsDir, { recursive: true, force: true });
 mkdirSync(join(docsDir, 'specs'), { recursive: true });
-for (const asset of STATIC_ASSETS) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
+for (const asset of [...STATIC_ASSETS, ...CLI_PAGE]) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
 const integrity = writeRedocBundle();
 const workDir = mkdtempSync(join(tmpdir(), 'techapi-docs-'));
 try {

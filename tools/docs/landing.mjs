@@ -60,6 +60,7 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
       each. Every reference below is rendered from the bundled spec offered beside it; each operation shows a
       TypeScript sample using the client (type-checked by the project's tests) and a curl sample.</p>
 ${sections.join('\n')}
+    <p class="links"><a class="button" href="command-line.html">Command line</a> <span>techapi: import technicians from a CSV, with progress, resumable</span></p>
     <section id="quick-start">
       <h2>Quick start</h2>
       <p>From a clone of the repository (Node &gt;= 20.19):</p>
