@@ -4,6 +4,7 @@
 //   <api>.html                 the Redocly reference (`redocly build-docs`, Redoc 3) of the bundled spec, each
 //                              operation with a TypeScript sample (packages/<api>/examples/<operationId>.ts)
 //                              and a curl sample generated from the spec
+//   sandbox.html               the local sandbox (@techapi/sandbox): behaviour, assumptions, knobs, a test-suite example
 //   specs/<api>.{yaml,json}    the bundled specs, for download
 //   redoc.standalone.js        the Redoc build the pages hydrate with, served beside them instead of
 //                              Redocly's CDN, its hard-coded CDN logo pointed at a local file
@@ -19,6 +20,7 @@ import { listApis, repoRoot } from './apis.mjs';
 import { curlSample, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/code-samples.mjs';
 import { loadSpec, specOperations } from './testing/spec.mjs';
 import { renderLanding } from './docs/landing.mjs';
+import { renderSandboxPage } from './docs/sandbox-page.mjs';
 
 const run = promisify(execFile);
 const docsDir = join(repoRoot, 'dist/docs');
@@ -148,10 +150,11 @@ const workDir = mkdtempSync(join(tmpdir(), 'techapi-docs-'));
 try {
   const apis = await Promise.all(listApis().map((api) => buildReference(api, workDir, integrity)));
   writeFileSync(join(docsDir, 'index.html'), renderLanding({ apis, contentSecurityPolicy: LANDING_POLICY }));
+  writeFileSync(join(docsDir, 'sandbox.html'), renderSandboxPage({ contentSecurityPolicy: LANDING_POLICY }));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
-for (const page of ['index.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
+for (const page of ['index.html', 'sandbox.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
   console.log(`dist/docs/${page.padEnd(22)} ${(statSync(join(docsDir, page)).size / 1024).toFixed(0).padStart(5)} KiB`);
 }
 console.log(`Docs built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

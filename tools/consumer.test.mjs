@@ -1,7 +1,8 @@
 // @ts-check
 // Installs each package as a consumer would, from the tarball `npm pack` makes of its build, into one
 // throwaway project; compiles a small program against it with TypeScript's node16 resolution (as ESM and
-// as CommonJS) and bundler resolution; then runs both programs against the API's Prism mock.
+// as CommonJS) and bundler resolution; then runs both programs against the API's Prism mock. The same for
+// @techapi/sandbox: its programs start a sandbox and create a technician twice (200, then 409).
 // Needs the packages built (`npm test` builds them first; alone: `npm run build`).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -71,6 +72,32 @@ main().catch((error: unknown) => {
 `;
 }
 
+/** @techapi/sandbox, installed beside the clients: a program that starts it and creates one technician twice. */
+const sandboxDir = join(repoRoot, 'packages/sandbox');
+const sandboxProgram = `import { startSandbox } from '@techapi/sandbox';
+
+async function main(): Promise<void> {
+  const sandbox = await startSandbox({ apis: ['take-control'] });
+  try {
+    const init = {
+      method: 'POST',
+      headers: { authorization: 'INTEGRATION-KEY your-private-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'john.doe@example.com', name: 'John Doe' }),
+    };
+    const url = \`\${sandbox.urls['take-control']}/tech\`;
+    const statuses = [(await fetch(url, init)).status, (await fetch(url, init)).status];
+    console.log(JSON.stringify({ statuses, stored: sandbox.state()['take-control']?.technicians.length }));
+  } finally {
+    await sandbox.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
 const apis = listApis().map((api) => {
   const packageName = JSON.parse(readFileSync(join(api.packageDir, 'package.json'), 'utf8')).name;
   return { api, packageName };
@@ -106,6 +133,10 @@ describe('the packages as a consumer installs them', () => {
       writeFileSync(join(project, `${api.name}.cts`), source);
       expected.set(api.name, operation.responseExamples.get(200)?.[0]?.value);
     }
+    if (!existsSync(join(sandboxDir, 'dist'))) throw new Error('@techapi/sandbox is not built: npm run build');
+    tarballs.push(join(project, pack(sandboxDir, project).filename));
+    writeFileSync(join(project, 'sandbox.mts'), sandboxProgram);
+    writeFileSync(join(project, 'sandbox.cts'), sandboxProgram);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
     const common = {
       target: 'ES2022',
@@ -114,10 +145,10 @@ describe('the packages as a consumer installs them', () => {
       types: ['node'],
       typeRoots: [join(repoRoot, 'node_modules/@types')],
     };
-    const modules = apis.map(({ api }) => `${api.name}.mts`);
+    const modules = [...apis.map(({ api }) => `${api.name}.mts`), 'sandbox.mts'];
     writeFileSync(
       join(project, 'tsconfig.node16.json'),
-      JSON.stringify({ compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: [...modules, ...apis.map(({ api }) => `${api.name}.cts`)] }),
+      JSON.stringify({ compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: [...modules, ...apis.map(({ api }) => `${api.name}.cts`), 'sandbox.cts'] }),
     );
     writeFileSync(
       join(project, 'tsconfig.bundler.json'),
@@ -133,7 +164,7 @@ describe('the packages as a consumer installs them', () => {
   });
 
   test('the installed packages come from the tarballs, with only their published files', () => {
-    for (const { packageName } of apis) {
+    for (const packageName of [...apis.map((api) => api.packageName), '@techapi/sandbox']) {
       const installed = join(project, 'node_modules', packageName);
       expect(existsSync(join(installed, 'dist')), packageName).toBe(true);
       expect(existsSync(join(installed, 'src')), packageName).toBe(false);
@@ -167,5 +198,20 @@ describe('the packages as a consumer installs them', () => {
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual(expected.get(name));
     }, 30_000);
+  });
+
+  describe('@techapi/sandbox', () => {
+    test.each(['mjs', 'cjs'])('the compiled .%s program starts a sandbox: 200 on the first create, 409 on the second', async (extension) => {
+      const result = await run(process.execPath, [join(project, 'out', `sandbox.${extension}`)], { cwd: project });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ statuses: [200, 409], stored: 1 });
+    }, 30_000);
+
+    test('its bin is installed and runs', async () => {
+      const result = await run(join(project, 'node_modules/.bin/techapi-sandbox'), ['--help'], { cwd: project });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Usage: techapi-sandbox');
+    });
   });
 });

@@ -170,6 +170,19 @@ describe.skipIf(skip)('published docs in chromium', () => {
     });
   }, 60_000);
 
+  it('sandbox.html shows the sandbox, its credentials and its test-suite example, and its links work', async () => {
+    await visit('sandbox.html', async (page) => {
+      const text = await pageText(page);
+      for (const part of ['npx techapi-sandbox', 'your-private-key', 'valid 12 hours on the sandbox clock', 'reject-batch', "project.provide('sandboxUrls', sandbox.urls);"]) {
+        expect(text).toContain(squash(part));
+      }
+      const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((link) => /** @type {HTMLAnchorElement} */ (link).href));
+      expect(links).toContain(`${server.url}/index.html`);
+      for (const link of links) expect.soft((await page.request.get(link)).status(), link).toBe(200);
+      await screenshot(page, 'sandbox.png');
+    });
+  }, 60_000);
+
   it('command-line.html shows the commands and both pictures of the progress display', async () => {
     await visit('command-line.html', async (page) => {
       const text = await pageText(page);

@@ -60,7 +60,16 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
       each. Every reference below is rendered from the bundled spec offered beside it; each operation shows a
       TypeScript sample using the client (type-checked by the project's tests) and a curl sample.</p>
 ${sections.join('\n')}
-    <p class="links"><a class="button" href="command-line.html">Command line</a> <span>techapi: import technicians from a CSV, with progress, resumable</span></p>
+    <section id="sandbox">
+      <h2><a href="sandbox.html">Sandbox</a></h2>
+      <p>Both APIs on your machine, stateful, every answer checked against the spec: <a href="sandbox.html">the sandbox</a>
+        (<code>npx techapi-sandbox</code>, npm: <code>@techapi/sandbox</code>).</p>
+    </section>
+    <section id="command-line">
+      <h2><a href="command-line.html">Command line</a></h2>
+      <p>Import technicians from a CSV without code, with progress, a report of the failed rows, resumable:
+        <a href="command-line.html">techapi</a> (npm: <code>@techapi/cli</code>).</p>
+    </section>
     <section id="quick-start">
       <h2>Quick start</h2>
       <p>From a clone of the repository (Node &gt;= 20.19):</p>

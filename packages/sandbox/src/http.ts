@@ -81,7 +81,7 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
         // left undefined: the validator reports the body as not JSON
       }
     }
-    const checked = validator.checkRequest({ method, url, headers: headerReader(headers), body: text === '' ? undefined : text, json });
+    const checked = validator.checkRequest({ method, url, headers: new HeaderReader(headers), body: text === '' ? undefined : text, json });
     const operation = checked.operation;
     if (!operation) {
       const pathname = rawUrl.split('?', 1)[0] ?? '/';
@@ -99,29 +99,55 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
       }
     }
     // A missing credential was the behaviour's to answer above; every other finding is bad input.
-    const violations = checked.violations.filter((violation) => violation.location !== 'security');
-    if (violations.length > 0) return { reply: behaviour.invalidRequest(operation.operationId, violations), operation };
+    if (checked.violations.length > 0) {
+      const violations = checked.violations.filter((violation) => violation.location !== 'security');
+      if (violations.length > 0) return { reply: behaviour.invalidRequest(operation.operationId, violations), operation };
+    }
     const handler = behaviour.handlers[operation.operationId];
     if (!handler) throw new Error(`the ${behaviour.name} sandbox has no handler for ${operation.operationId}`);
-    const query = new URL(url).searchParams;
-    return { reply: handler({ operationId: operation.operationId, pathParams: checked.pathParams ?? {}, query, headers, body: json }), operation };
+    const request: SandboxRequest = {
+      operationId: operation.operationId,
+      pathParams: checked.pathParams ?? {},
+      // Parsed on first use: most operations take no query.
+      get query() {
+        return new URL(url).searchParams;
+      },
+      headers,
+      body: json,
+    };
+    return { reply: handler(request), operation };
   }
 
   /** The answer as it goes on the wire; checked against the spec when it answers an operation. */
   function send(response: ServerResponse, reply: Reply, operation: SpecOperation | undefined) {
     const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
-    const headers: Record<string, string> = { ...reply.headers };
+    const headers: Record<string, string> = reply.headers ?? {};
     if (text !== '') headers['content-type'] = JSON_TYPE;
-    if (operation) {
-      const violations = validator.checkResponse(operation, { status: reply.status, headers: recordReader(headers), body: text, json: reply.body });
+    if (operation && !checkedBefore(operation, reply)) {
+      const violations = validator.checkResponse(operation, { status: reply.status, headers: new HeaderReader(headers), body: text, json: reply.body });
       if (violations.length > 0) {
         const message = `The sandbox's answer broke the contract (${contractName}): ${violations.map(formatViolation).join('; ')}`;
         console.error(`[techapi-sandbox] ${message}`);
         return write(response, 500, JSON.stringify(behaviour.errorBody(500, message)), { 'content-type': JSON_TYPE });
       }
+      if (reply.headers === undefined && typeof reply.body === 'object' && reply.body !== null && isConstant(reply.body)) remember(operation, reply);
     }
     write(response, reply.status, text, headers);
   }
+
+  /**
+   * Answers whose body is a deep-frozen constant (e.g. the success envelope), already found valid for this
+   * operation and status: a check is a pure function of them, so checking again would find the same.
+   */
+  const validConstants = new WeakMap<object, Set<string>>();
+  const checkedBefore = (operation: SpecOperation, reply: Reply) =>
+    reply.headers === undefined && typeof reply.body === 'object' && reply.body !== null && validConstants.get(reply.body)?.has(`${operation.operationId} ${reply.status}`) === true;
+  const remember = (operation: SpecOperation, reply: Reply) => {
+    const body = reply.body as object;
+    const seen = validConstants.get(body) ?? new Set<string>();
+    seen.add(`${operation.operationId} ${reply.status}`);
+    validConstants.set(body, seen);
+  };
 
   /** `/__sandbox/*`: inspection and control, on every API's port. */
   function control(method: string, path: string, text: string): Reply {
@@ -142,15 +168,10 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
     return { status: 404, body: { status: 404, message: `No sandbox endpoint ${method} ${path}: GET /__sandbox/state, POST /__sandbox/reset, /__sandbox/seed, /__sandbox/clock` } };
   }
 
-  async function onRequest(request: IncomingMessage, response: ServerResponse) {
+  /** Once the body is read. Synchronous unless latency is added: no promise per request. */
+  function onRequest(request: IncomingMessage, response: ServerResponse, text: string) {
     const method = request.method ?? 'GET';
     const rawUrl = request.url ?? '/';
-    let text: string;
-    try {
-      text = await readBody(request);
-    } catch (error) {
-      return write(response, 413, JSON.stringify(behaviour.errorBody(413, (error as Error).message)), { 'content-type': JSON_TYPE, connection: 'close' });
-    }
     if (rawUrl.startsWith('/__sandbox/')) {
       let reply: Reply;
       try {
@@ -161,7 +182,11 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
       return write(response, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body), reply.body === undefined ? {} : { 'content-type': JSON_TYPE });
     }
     const fault = drawFault();
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (latencyMs > 0) setTimeout(respond, latencyMs, request, response, method, rawUrl, text, fault);
+    else respond(request, response, method, rawUrl, text, fault);
+  }
+
+  function respond(request: IncomingMessage, response: ServerResponse, method: string, rawUrl: string, text: string, fault: Fault) {
     if (fault === 'error') {
       // Injected on purpose, outside the spec: a server can fail this way and clients must cope.
       return write(response, 503, JSON.stringify(behaviour.errorBody(503, 'Service unavailable (a fault injected by the sandbox)')), { 'content-type': JSON_TYPE });
@@ -182,9 +207,24 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
   }
 
   const server = createServer((request, response) => {
-    onRequest(request, response).catch((error: unknown) => {
-      console.error('[techapi-sandbox]', error);
-      response.destroy();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        const body = JSON.stringify(behaviour.errorBody(413, `The body is larger than ${MAX_BODY_BYTES} bytes`));
+        return write(response, 413, body, { 'content-type': JSON_TYPE, connection: 'close' });
+      }
+      const text = chunks.length === 0 ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      try {
+        onRequest(request, response, text);
+      } catch (error) {
+        console.error('[techapi-sandbox]', error);
+        response.destroy();
+      }
     });
   });
   await listen(server, options.port, options.host);
@@ -204,25 +244,6 @@ function write(response: ServerResponse, status: number, text: string, headers: 
   response.end(text);
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(new Error(`The body is larger than ${MAX_BODY_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(chunks.length === 0 ? '' : chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -233,23 +254,22 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Node's request headers (lower-case names) read like `Headers`, without building one per request. */
-function headerReader(headers: IncomingHttpHeaders) {
-  return {
-    get: (name: string) => {
-      const value = headers[name.toLowerCase()];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-    has: (name: string) => headers[name.toLowerCase()] !== undefined,
-  };
+/** Headers held by lower-case name (Node's request headers, an answer's) read like `Headers`, without building one per message. */
+class HeaderReader {
+  constructor(private readonly headers: IncomingHttpHeaders | Record<string, string>) {}
+  get(name: string): string | null {
+    const value = this.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+  has(name: string): boolean {
+    return this.headers[name.toLowerCase()] !== undefined;
+  }
 }
 
-/** @param headers lower-case names */
-function recordReader(headers: Record<string, string>) {
-  return {
-    get: (name: string) => headers[name.toLowerCase()] ?? null,
-    has: (name: string) => name.toLowerCase() in headers,
-  };
+/** A value no one can change: a primitive, or an object frozen all the way down. */
+export function isConstant(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(isConstant);
 }
 
 function isJson(contentType: string | undefined): boolean {

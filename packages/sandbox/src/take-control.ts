@@ -51,9 +51,13 @@ export interface TakeControlOptions {
   seed?: TakeControlSeed;
 }
 
+/** As held: the creation time as a number, formatted only when the state is read. */
+type Stored = Omit<StoredTechnician, 'createdAt'> & { createdAtMs: number };
+
 export const DEFAULT_INTEGRATION_KEY = 'your-private-key';
 const KEY_PREFIX = 'INTEGRATION-KEY ';
-const SUCCESS = { result: 'SUCCESS', details: {}, errorDetails: null };
+/** Frozen: the server checks a constant answer against the spec once (see http.ts). */
+const SUCCESS = Object.freeze({ result: 'SUCCESS', details: Object.freeze({}), errorDetails: null });
 const CONFLICT = 'Email already exists';
 
 const error = (status: number, message: string): Reply => ({ status, body: { status, message } });
@@ -66,12 +70,12 @@ export function takeControlBehaviour(options: TakeControlOptions, clock: Clock):
     throw new TypeError(`takeControl.bulkConflicts must be "per-item" or "reject-batch", got ${String(bulkConflicts)}`);
   }
   /** By email in lower case: addresses are compared ignoring case, as their domains are. */
-  const technicians = new Map<string, StoredTechnician>();
+  const technicians = new Map<string, Stored>();
   const seeds: TakeControlSeed[] = options.seed ? [options.seed] : [];
 
   const store = (technician: TechnicianInput & { status?: TechnicianStatus }) => {
     const { email, name, profile, language, timezone, status = 'enabled' } = technician;
-    const stored: StoredTechnician = { email, name, status, createdAt: new Date(clock.now()).toISOString() };
+    const stored: Stored = { email, name, status, createdAtMs: clock.now() };
     if (profile !== undefined) stored.profile = profile;
     if (language !== undefined) stored.language = language;
     if (timezone !== undefined) stored.timezone = timezone;
@@ -145,7 +149,9 @@ export function takeControlBehaviour(options: TakeControlOptions, clock: Clock):
         return { status: 200, body: SUCCESS };
       },
     },
-    state: (): TakeControlState => ({ technicians: [...technicians.values()].map((technician) => ({ ...technician })) }),
+    state: (): TakeControlState => ({
+      technicians: [...technicians.values()].map(({ createdAtMs, ...technician }) => ({ ...technician, createdAt: new Date(createdAtMs).toISOString() })),
+    }),
     reset() {
       technicians.clear();
       seeds.forEach(applySeed);

@@ -1,0 +1,127 @@
+// @ts-check
+// The sandbox page of the published docs (dist/docs/sandbox.html): what @techapi/sandbox does, its
+// assumptions where the vendors are silent, its knobs, and a test-suite example (the package's own
+// examples/, type-checked by its tests). The full text is packages/sandbox/README.md.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../apis.mjs';
+import { escapeHtml } from './landing.mjs';
+
+const examplesDir = join(repoRoot, 'packages/sandbox/examples');
+
+/** @param {string} file */
+const example = (file) => escapeHtml(readFileSync(join(examplesDir, file), 'utf8').trimEnd());
+
+/** Rows of a two-column table: `[code, text]`, the code escaped, the text trusted markup of this file. @param {[string, string][]} rows */
+const rows = (rows) => rows.map(([code, text]) => `<tr><td><code>${escapeHtml(code)}</code></td><td>${text}</td></tr>`).join('\n        ');
+
+/** @param {{ contentSecurityPolicy: string }} options @returns {string} */
+export function renderSandboxPage({ contentSecurityPolicy }) {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>techapi: the sandbox</title>
+  <link rel="icon" href="favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="docs.css">
+</head>
+<body>
+  <main>
+    <p><a href="index.html">← All API references</a></p>
+    <h1>The sandbox: both APIs, stateful, on your machine</h1>
+    <p><code>@techapi/sandbox</code> serves Take Control and Gestion des techniciens on 127.0.0.1 with real state:
+      a duplicate email conflicts, a disabled technician reads back as disabled, a wrong key is refused, a token
+      expires, a rate limit bites. <strong>Every answer is checked against the bundled OpenAPI spec before it
+      leaves</strong> (a violation becomes a 500 that names it), and every request too. The Prism mock stays the
+      stateless, example-driven one.</p>
+
+    <section id="run">
+      <h2>Run it</h2>
+      <pre><code>npx techapi-sandbox                  # Take Control on http://127.0.0.1:4020, Gestion on :4021
+npx techapi-sandbox --port 5000      # first API on 5000, the next on 5001
+npx techapi-sandbox --api technicien # one API only
+npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
+      <p>It prints each URL and the credentials it accepts; Ctrl-C stops it. Default credentials: Take Control's
+        integration key <code>your-private-key</code> (<code>Authorization: INTEGRATION-KEY your-private-key</code>,
+        the vendor's example value); Gestion's login <code>demo</code>, password <code>demo</code>.</p>
+      <table>
+        ${rows([
+          ['--port <P>', 'the first API on P (default 4020), the next on P+1; 0 gives free ports'],
+          ['--api <name>', '<code>take-control</code> or <code>technicien</code>; repeat for several'],
+          ['--rate-limit <N>', 'N requests per second per credential, then 429 with <code>Retry-After</code>'],
+          ['--latency <MS>', 'added before each answer'],
+          ['--error-rate <R>', 'share (0..1) of requests answered 503, not handled'],
+          ['--drop-rate <R>', 'share (0..1) of requests handled, then left unanswered'],
+          ['--seed <N>', 'seed of the faults: the same seed replays the same faults'],
+          ['--bulk-conflicts <mode>', '<code>per-item</code> (default) or <code>reject-batch</code>'],
+          ['--integration-key-file <F>', "Take Control's accepted key, from a file"],
+          ['--login <L>, --password-file <F>', "Gestion's accepted login and password"],
+          ['--seed-file <F>', 'JSON added to the seed (technicians; techniciens and clients)'],
+        ])}
+      </table>
+      <p>Without these flags: no rate limit, no added latency, no fault. On each API's port,
+        <code>GET /__sandbox/state</code> answers its state as JSON and <code>POST /__sandbox/reset</code> empties it
+        and restores the seed (also <code>POST /__sandbox/seed</code> and <code>POST /__sandbox/clock</code>).</p>
+    </section>
+
+    <section id="test-suite">
+      <h2>In a test suite</h2>
+      <p><code>startSandbox(options)</code> gives each API's URL, <code>state()</code>, <code>seed(api, data)</code>,
+        <code>reset()</code>, <code>advanceClock(ms)</code> and <code>close()</code>. With vitest, one sandbox for the
+        whole run in a <code>globalSetup</code>:</p>
+      <pre><code>${example('vitest-global-setup.ts')}</code></pre>
+      <p>The tests run in other processes: they reset and read the sandbox over HTTP.</p>
+      <pre><code>${example('sandbox.test.ts')}</code></pre>
+    </section>
+
+    <section id="take-control">
+      <h2>Take Control</h2>
+      <ul>
+        <li>Technicians are stored by email, <strong>compared ignoring case</strong> (assumption). <code>POST /tech</code>
+          creates one or answers the vendor's <code>409 {"status":409,"message":"Email already exists"}</code>.</li>
+        <li><code>POST /tech/bulk</code> reports per email. By default (<code>per-item</code>) an existing or repeated
+          email fails in its own entry, <code>{"result":"FAILURE","status":409,"message":"Email already exists"}</code>,
+          and the others are created; with <code>reject-batch</code> the whole request gets the 409 and nothing is
+          created. The vendor shows only an all-success answer (assumption).</li>
+        <li><code>PUT /tech/{techUsername}</code> sets the status, and the state shows it. An unknown technician gets
+          <code>404 {"status":404,"message":"Technician not found"}</code> (assumption, declared in the spec).</li>
+        <li>A wrong key gets the vendor's <code>403 "Invalid integration key"</code>; no key at all
+          <code>401 "Missing integration key"</code> (assumption, declared in the spec). An invalid body gets the
+          vendor's 400 form, e.g. <code>Invalid request: Email must not be empty</code>.</li>
+        <li>Past the rate limit: the vendor's <code>429 "Too many requests"</code> with <code>Retry-After</code>,
+          counted per key in one-second windows of the sandbox clock.</li>
+      </ul>
+    </section>
+
+    <section id="technicien">
+      <h2>Gestion des techniciens</h2>
+      <ul>
+        <li><code>POST /restapi/auth/authenticate2</code> with the configured login gives a token <strong>valid 12
+          hours on the sandbox clock</strong> (<code>advanceClock</code> moves it). A wrong password gets 401 (the
+          call's documented 401). No token, an unknown or an expired one: 401.</li>
+        <li>Techniciens and clients are seeded (the API has no create call): <code>tech1@example.com</code>,
+          <code>tech2@example.com</code> and client <code>EXP01</code> by default.</li>
+        <li><code>grant-client-access</code> records each email's access to the client until <code>dateFin</code>; it
+          shows in the technician's <code>userclients</code>. An unknown email or code exploitant gets 404 and
+          nothing is granted. 201 when an access is new, 200 when only its end date changed (assumption).</li>
+        <li><code>GET /restapi/technicien/update</code> (a GET with a JSON body) changes the technicien with that
+          <code>id</code> (the properties sent replace the stored ones, an assumption) and answers it in the same
+          shape; an unknown id gets 404.</li>
+        <li>The vendor documents no 400: an invalid request gets 401 on the login call, 404 elsewhere (assumption).</li>
+      </ul>
+    </section>
+
+    <section id="faults">
+      <h2>Faults, on purpose outside the spec</h2>
+      <p>A 503 is answered without handling the request; a dropped connection comes after the request was
+        handled: the work is done, the answer lost. Drawn from a seeded sequence, they replay. The clients of this
+        project retry 429 for every call and 5xx or dropped connections only for idempotent ones: against the
+        sandbox, a status change goes through and a create is never sent twice.</p>
+    </section>
+  </main>
+</body>
+</html>
+`;
+}
