@@ -5,6 +5,7 @@
 //                              operation with a TypeScript sample (packages/<api>/examples/<operationId>.ts)
 //                              and a curl sample generated from the spec
 //   sandbox.html               the local sandbox (@techapi/sandbox): behaviour, assumptions, knobs, a test-suite example
+//   command-line.html          the techapi command line (@techapi/cli), with pictures of its progress display
 //   specs/<api>.{yaml,json}    the bundled specs, for download
 //   redoc.standalone.js        the Redoc build the pages hydrate with, served beside them instead of
 //                              Redocly's CDN, its hard-coded CDN logo pointed at a local file
@@ -21,6 +22,7 @@ import { curlSample, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/cod
 import { loadSpec, specOperations } from './testing/spec.mjs';
 import { renderLanding } from './docs/landing.mjs';
 import { renderSandboxPage } from './docs/sandbox-page.mjs';
+import { COMMAND_LINE_PICTURES, renderCommandLinePage } from './docs/command-line-page.mjs';
 
 const run = promisify(execFile);
 const docsDir = join(repoRoot, 'dist/docs');
@@ -37,8 +39,6 @@ const BUNDLE_REWRITES = {
   'https://cdn.redoc.ly/redoc/logo-mini.svg': 'redocly-wordmark.svg',
 };
 const STATIC_ASSETS = ['favicon.svg', 'logo.svg', 'docs.css', 'reference.css', 'redocly-wordmark.svg'];
-// The command line's page (packages/cli), with its pictures (packages/cli/scripts/progress-picture.mjs draws them).
-const CLI_PAGE = ['command-line.html', 'cli-progress.png', 'cli-summary.png'];
 
 /** @param {string} content @param {'sha256' | 'sha384'} algorithm */
 const digest = (content, algorithm) => `${algorithm}-${createHash(algorithm).update(content).digest('base64')}`;
@@ -144,17 +144,18 @@ async function buildReference(api, workDir, integrity) {
 const started = performance.now();
 rmSync(docsDir, { recursive: true, force: true });
 mkdirSync(join(docsDir, 'specs'), { recursive: true });
-for (const asset of [...STATIC_ASSETS, ...CLI_PAGE]) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
+for (const asset of [...STATIC_ASSETS, ...COMMAND_LINE_PICTURES]) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
 const integrity = writeRedocBundle();
 const workDir = mkdtempSync(join(tmpdir(), 'techapi-docs-'));
 try {
   const apis = await Promise.all(listApis().map((api) => buildReference(api, workDir, integrity)));
   writeFileSync(join(docsDir, 'index.html'), renderLanding({ apis, contentSecurityPolicy: LANDING_POLICY }));
   writeFileSync(join(docsDir, 'sandbox.html'), renderSandboxPage({ contentSecurityPolicy: LANDING_POLICY }));
+  writeFileSync(join(docsDir, 'command-line.html'), renderCommandLinePage({ contentSecurityPolicy: LANDING_POLICY }));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
-for (const page of ['index.html', 'sandbox.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
+for (const page of ['index.html', 'sandbox.html', 'command-line.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
   console.log(`dist/docs/${page.padEnd(22)} ${(statSync(join(docsDir, page)).size / 1024).toFixed(0).padStart(5)} KiB`);
 }
 console.log(`Docs built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,8 +1,22 @@
-<!DOCTYPE html>
+// @ts-check
+// The command line's page of the published docs (dist/docs/command-line.html): what `techapi` (packages/cli)
+// does, with the pictures of its progress display (tools/docs/cli-progress.png and cli-summary.png, drawn
+// from a real terminal run by packages/cli/scripts/progress-picture.mjs).
+import { escapeHtml } from './landing.mjs';
+
+/** The pictures the page shows, copied beside it. */
+export const COMMAND_LINE_PICTURES = ['cli-progress.png', 'cli-summary.png'];
+
+/**
+ * @param {{ contentSecurityPolicy: string }} options
+ * @returns {string}
+ */
+export function renderCommandLinePage({ contentSecurityPolicy }) {
+  return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;; img-src &#39;self&#39;; base-uri &#39;none&#39;; form-action &#39;none&#39;">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>techapi: command line</title>
   <link rel="icon" href="favicon.svg" type="image/svg+xml">
@@ -84,3 +98,5 @@ techapi technicien update technicien.json --customer-id 12</code></pre>
   </main>
 </body>
 </html>
+`;
+}
