@@ -238,6 +238,12 @@ describe('the other commands change the sandbox', () => {
         expect.arrayContaining([expect.objectContaining({ email: 'tech1@example.com', codeExploitant: 'EXP01', dateFin: '2026-12-31' })]),
       );
 
+      const team = join(dir, 'team.txt');
+      writeFileSync(team, 'tech2@example.com\n\n');
+      const fromFile = await techapi(['technicien', 'grant', '--emails-file', team, '--code-exploitant', 'EXP01', '--until', '2027-01-31', '--login', 'demo', ...auth]);
+      expect(fromFile.stdout).toBe('Granted 1 technician access to EXP01 until 2027-01-31.\n');
+      expect(sandbox.state().technicien?.grants).toEqual(expect.arrayContaining([expect.objectContaining({ email: 'tech2@example.com', dateFin: '2027-01-31' })]));
+
       const technicien = sandbox.state().technicien?.techniciens.find((candidate) => candidate.id === 1);
       const file = join(dir, 'technicien.json');
       writeFileSync(file, JSON.stringify({ ...technicien, passwordValidityDurationNbDays: 45 }));

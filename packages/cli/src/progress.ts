@@ -102,7 +102,9 @@ function lineProgress(stream: NodeJS.WriteStream, label: string): Progress {
   const print = (counts: Counts) => {
     printedAt = Date.now();
     const of = total ? `/${total} rows (${Math.floor((counts.done / total) * 100)}%)` : ' rows';
-    stream.write(`${label}: ${counts.done}${of}, created ${counts.created}, failed ${counts.failed}, ${rateOf(counts, startedAt, startDone)} rows/s\n`);
+    // A dry run creates nothing: its line counts only what failed the checks.
+    const outcome = label === 'check' ? `failed ${counts.failed}` : `created ${counts.created}, failed ${counts.failed}`;
+    stream.write(`${label}: ${counts.done}${of}, ${outcome}, ${rateOf(counts, startedAt, startDone)} rows/s\n`);
   };
   return {
     start(rows, counts) {
