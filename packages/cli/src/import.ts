@@ -108,7 +108,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         started = true;
       }
       summary.total++;
-      const problems = row.problems.length > 0 ? row.problems : checkTechnician(row.fields);
+      // A row unreadable as a whole (not JSON, the wrong width) has nothing to check; an unknown key still lets the rest be checked.
+      const problems = row.problems.some((problem) => !problem.column) ? row.problems : [...row.problems, ...checkTechnician(row.fields)];
       if (problems.length > 0) {
         summary.invalid++;
         await fail(row, problems.map(describeProblem).join('; '));

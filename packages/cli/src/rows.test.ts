@@ -38,7 +38,7 @@ describe('CSV', () => {
     const rows = await read('a.csv', '\uFEFFemail,name,profile\r\na@example.com,"Doe, John",\r\n\r\nb@example.com,"Multi\nline",admin\r\n');
     expect(rows.map(({ line, fields, problems }) => ({ line, fields, problems }))).toEqual([
       { line: 2, fields: { email: 'a@example.com', name: 'Doe, John' }, problems: [] },
-      { line: 5, fields: { email: 'b@example.com', name: 'Multi\nline', profile: 'admin' }, problems: [] },
+      { line: 4, fields: { email: 'b@example.com', name: 'Multi\nline', profile: 'admin' }, problems: [] },
     ]);
     expect(rows[0]?.original).toEqual(['a@example.com', 'Doe, John', '']);
   });

@@ -72,7 +72,10 @@ function csvRows(file: string, stream: NodeJS.ReadableStream, known: readonly st
           const value = record[index];
           if (column !== REASON_COLUMN && value !== undefined && value !== '') fields[column] = value;
         });
-        yield { line: info.lines, fields, problems, original: record };
+        // csv-parse counts lines up to the record's end: a quoted field's own line breaks move its start back.
+        let breaks = 0;
+        for (const value of record) for (let at = value.indexOf('\n'); at !== -1; at = value.indexOf('\n', at + 1)) breaks++;
+        yield { line: info.lines - breaks, fields, problems, original: record };
       }
     } catch (error) {
       if (error instanceof UsageError) throw error;
