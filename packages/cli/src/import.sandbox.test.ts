@@ -88,6 +88,40 @@ describe('import, 1,000 rows: 3 invalid, 2 repeated in the file, 5 already on th
   });
 });
 
+describe('import of JSON and NDJSON', () => {
+  it('creates the valid rows of a JSON array and reports the others as NDJSON, each with its reason', { timeout: 60_000 }, async () => {
+    await withSandbox({}, async (sandbox, url) => {
+      sandbox.seed('take-control', { technicians: [{ email: 'taken@example.com', name: 'Taken' }] });
+      const input = join(dir, 'people.json');
+      writeFileSync(
+        input,
+        JSON.stringify(
+          [
+            { email: 'one@example.com', name: 'One', timezone: 'Europe/Lisbon' },
+            { email: 'taken@example.com', name: 'Taken Again' },
+            { email: 'two@example.com', name: 'Two', phone: '123' },
+            { email: 'ONE@example.com', name: 'One Again' },
+          ],
+          null,
+          1,
+        ),
+      );
+      const run = await techapi(['take-control', 'import', input, '--base-url', url, '--json'], { env });
+      expect(JSON.parse(run.stdout)).toMatchObject({ total: 4, created: 1, failed: 3, invalid: 1, repeated: 1, refused: 1 });
+      const report = readFileSync(join(dir, 'people.failed.ndjson'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+      expect(report).toEqual(
+        expect.arrayContaining([
+          { email: 'two@example.com', name: 'Two', phone: '123', reason: expect.stringMatching(/^line 11: phone: is not a field of the API/) },
+          { email: 'ONE@example.com', name: 'One Again', reason: 'line 16: email: ONE@example.com is repeated: line 2 has it already, and only that row is imported' },
+          { email: 'taken@example.com', name: 'Taken Again', reason: 'line 7: refused by the server: Email already exists' },
+        ]),
+      );
+      expect(report).toHaveLength(3);
+      expect([...emailsIn(sandbox).keys()].sort()).toEqual(['one@example.com', 'taken@example.com']);
+    });
+  });
+});
+
 describe('import under stress', () => {
   it('with a rate limit, every row is accounted for and each wait is shown', { timeout: 120_000 }, async () => {
     await withSandbox({ rateLimit: 5 }, async (sandbox, url) => {
