@@ -88,6 +88,30 @@ describe('requests', () => {
   });
 });
 
+describe('for a server: the parsed body, any header reader, URLs split without the parser when plain', () => {
+  /** A reader over lower-case names, as a server holds them. @param {Record<string, string>} headers */
+  const reader = (headers) => ({ get: (/** @type {string} */ name) => headers[name.toLowerCase()] ?? null, has: (/** @type {string} */ name) => name.toLowerCase() in headers });
+
+  it('checks the value it is handed instead of parsing the text again', () => {
+    const base = { method: 'PUT', url: 'http://h/items/a@example.com', headers: reader(json), body: '{"name":""}' };
+    expect(validator.checkRequest({ ...base, json: { name: 'given' } }).violations).toEqual([]);
+    expect(validator.checkRequest({ ...base, json: { name: '' } }).violations.map(formatViolation)).toEqual([
+      'updateItem request body /name: must NOT have fewer than 1 characters',
+    ]);
+  });
+
+  it.each([
+    ['http://h/base/items/a@example.com', 'a@example.com'],
+    ['http://h/base/items/a%40example.com', 'a@example.com'],
+    ['http://h/base/./x/../items/a@example.com', 'a@example.com'],
+    ['http://h/base/items/caf\u00e9@example.com', 'café@example.com'],
+  ])('%s matches its operation with the decoded path parameter, plain or not', (url, itemId) => {
+    const { operation, pathParams } = validator.checkRequest({ method: 'PUT', url, headers: reader(json), body: '{"name":"n"}' });
+    expect(operation?.operationId).toBe('updateItem');
+    expect(pathParams).toEqual({ itemId });
+  });
+});
+
 describe('responses', () => {
   const operation = /** @type {import('./validator.mjs').SpecOperation} */ (request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).operation);
   /** @param {number} status @param {Record<string, string>} headers @param {string} body */

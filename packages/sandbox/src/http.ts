@@ -120,7 +120,7 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
 
   /** The answer as it goes on the wire; checked against the spec when it answers an operation. */
   function send(response: ServerResponse, reply: Reply, operation: SpecOperation | undefined) {
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    const text = reply.body === undefined ? '' : (constantTexts.get(reply.body as object) ?? JSON.stringify(reply.body));
     const headers: Record<string, string> = reply.headers ?? {};
     if (text !== '') headers['content-type'] = JSON_TYPE;
     if (operation && !checkedBefore(operation, reply)) {
@@ -142,8 +142,11 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
   const validConstants = new WeakMap<object, Set<string>>();
   const checkedBefore = (operation: SpecOperation, reply: Reply) =>
     reply.headers === undefined && typeof reply.body === 'object' && reply.body !== null && validConstants.get(reply.body)?.has(`${operation.operationId} ${reply.status}`) === true;
+  /** The JSON text of each such constant, serialized once. */
+  const constantTexts = new WeakMap<object, string>();
   const remember = (operation: SpecOperation, reply: Reply) => {
     const body = reply.body as object;
+    constantTexts.set(body, JSON.stringify(body));
     const seen = validConstants.get(body) ?? new Set<string>();
     seen.add(`${operation.operationId} ${reply.status}`);
     validConstants.set(body, seen);
@@ -239,8 +242,10 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
   };
 }
 
+/** @param headers the answer's own, completed here */
 function write(response: ServerResponse, status: number, text: string, headers: Record<string, string>) {
-  response.writeHead(status, text === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+  if (text !== '') headers['content-length'] = String(Buffer.byteLength(text));
+  response.writeHead(status, headers);
   response.end(text);
 }
 
@@ -273,6 +278,7 @@ export function isConstant(value: unknown): boolean {
 }
 
 function isJson(contentType: string | undefined): boolean {
+  if (contentType === JSON_TYPE) return true;
   const essence = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return essence === JSON_TYPE || essence.endsWith('+json');
 }

@@ -63,9 +63,15 @@ describe('Prism agrees with the sandbox, through its validation proxy', () => {
   });
 
   it('past the rate limit, the 429 with Retry-After passes Prism too', async () => {
-    nextWindow();
-    const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await client.setTechnicianStatus('proxy@example.com', i % 2 ? 'enabled' : 'disabled')).error?.status ?? 200);
+    // Four calls in one second of the sandbox clock (again if a busy machine made them straddle two).
+    let statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      nextWindow();
+      const started = Date.now();
+      statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await client.setTechnicianStatus('proxy@example.com', i % 2 ? 'enabled' : 'disabled')).error?.status ?? 200);
+      if (Date.now() - started < 900) break;
+    }
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(contract.exchanges.at(-1)?.violations).toEqual([]);
   });
