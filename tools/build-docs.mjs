@@ -6,6 +6,7 @@
 //                              operation with a TypeScript sample (packages/<api>/examples/<operationId>.ts)
 //                              and a curl sample generated from the spec
 //   sandbox.html               the local sandbox (@techapi/sandbox): behaviour, assumptions, knobs, a test-suite example
+//   command-line.html          the techapi command line (@techapi/cli), with pictures of its progress display
 //   specs/<api>.{yaml,json}    the bundled specs, for download
 //   redoc.standalone.js        the Redoc build the pages hydrate with, served beside them instead of
 //                              Redocly's CDN, its hard-coded CDN logo pointed at a local file
@@ -22,6 +23,7 @@ import { curlSample, readTypeScriptExamples, SAMPLE_LANGUAGES } from './docs/cod
 import { loadSpec, specOperations } from './testing/spec.mjs';
 import { operationAnchor, renderLanding } from './docs/landing.mjs';
 import { renderSandboxPage } from './docs/sandbox-page.mjs';
+import { COMMAND_LINE_PICTURES, renderCommandLinePage } from './docs/command-line-page.mjs';
 import { listPublishedPackages, specsOf } from './packages.mjs';
 
 const run = promisify(execFile);
@@ -153,17 +155,18 @@ async function buildReference(api, workDir, integrity) {
 const started = performance.now();
 rmSync(docsDir, { recursive: true, force: true });
 mkdirSync(join(docsDir, 'specs'), { recursive: true });
-for (const asset of STATIC_ASSETS) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
+for (const asset of [...STATIC_ASSETS, ...COMMAND_LINE_PICTURES]) copyFileSync(join(assetsDir, asset), join(docsDir, asset));
 const integrity = writeRedocBundle();
 const workDir = mkdtempSync(join(tmpdir(), 'techapi-docs-'));
 try {
   const apis = await Promise.all(listApis().map((api) => buildReference(api, workDir, integrity)));
   writeFileSync(join(docsDir, 'index.html'), renderLanding({ apis, contentSecurityPolicy: LANDING_POLICY }));
   writeFileSync(join(docsDir, 'sandbox.html'), renderSandboxPage({ contentSecurityPolicy: LANDING_POLICY }));
+  writeFileSync(join(docsDir, 'command-line.html'), renderCommandLinePage({ contentSecurityPolicy: LANDING_POLICY }));
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
-for (const page of ['index.html', 'sandbox.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
+for (const page of ['index.html', 'sandbox.html', 'command-line.html', ...listApis().map((api) => basename(api.docsHtml)), 'redoc.standalone.js']) {
   console.log(`dist/docs/${page.padEnd(22)} ${(statSync(join(docsDir, page)).size / 1024).toFixed(0).padStart(5)} KiB`);
 }
 console.log(`Docs built in ${((performance.now() - started) / 1000).toFixed(1)} s`);

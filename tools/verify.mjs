@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run verify -- --api <api> --target <url> [--key <key>] [--login <login> --password <password>]`
+// `npm run verify -- --api <api> --target <url> [--key-file <file>] [--login <login> --password-file <file>]`
 // Runs the API's contract scenarios (one valid request per request example of the spec, the same ones
 // the contract tests send to the mock) against a real server, through the built client, via Prism's
 // validation proxy (`prism proxy <spec> <target> --errors`). Every violation is printed with its
@@ -7,9 +7,12 @@
 // A request Prism's proxy cannot carry (a GET with a body: technicien's updateTechnicien) goes straight
 // to the target and is checked by the validator alone. Exit code: 0 when the server honours the
 // contract, 1 on any violation or unanswered call, 2 on a usage error.
-//   --key       the API's credential: Take Control's integration key, technicien's X-AUTH-TOKEN token
-//               (or VERIFY_KEY); without one a placeholder is sent and a real server answers 401/403.
-//   --login, --password  (technicien; or VERIFY_LOGIN, VERIFY_PASSWORD) put in the login scenario's body.
+//   VERIFY_KEY or --key-file <file>  the API's credential: Take Control's integration key, technicien's
+//               X-AUTH-TOKEN token; without one a placeholder is sent and a real server answers 401/403.
+//   --login (or VERIFY_LOGIN), and VERIFY_PASSWORD or --password-file <file> (technicien): put in the
+//               login scenario's body.
+// Secrets come only from the environment or a file: a value on the command line shows in `ps` and in
+// the shell's history, so `--key <key>` and `--password <password>` are refused.
 // The scenarios CREATE and CHANGE data on the target (they are the spec's examples): use a test account.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +27,9 @@ import { callOperation, exampleScenarios } from './testing/scenarios.mjs';
 
 const usage = `Usage: npm run verify -- --api <${listApis()
   .map((api) => api.name)
-  .join('|')}> --target <base URL> [--key <key>] [--login <login> --password <password>]`;
+  .join('|')}> --target <base URL> [--key-file <file>] [--login <login> --password-file <file>]
+  The key and password come from VERIFY_KEY and VERIFY_PASSWORD, or from the files named by --key-file and
+  --password-file (one line; a trailing newline is ignored).`;
 
 /** @param {string} message @returns {never} */
 function fail(message) {
@@ -36,9 +41,11 @@ const { values } = parseArgs({
   options: {
     api: { type: 'string' },
     target: { type: 'string' },
-    key: { type: 'string', default: process.env.VERIFY_KEY },
+    key: { type: 'string' },
+    'key-file': { type: 'string' },
     login: { type: 'string', default: process.env.VERIFY_LOGIN },
-    password: { type: 'string', default: process.env.VERIFY_PASSWORD },
+    password: { type: 'string' },
+    'password-file': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -46,6 +53,21 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
+for (const [flag, variable] of /** @type {const} */ ([['key', 'VERIFY_KEY'], ['password', 'VERIFY_PASSWORD']])) {
+  // The value itself is never echoed: it is a secret that should not have been typed there.
+  if (values[flag] !== undefined) fail(`--${flag} takes no value on the command line (it would show in ps and in shell history): set ${variable}, or pass --${flag}-file <file>.`);
+}
+/** @param {string | undefined} file @param {string | undefined} fromEnv @param {string} flag */
+function readSecret(file, fromEnv, flag) {
+  if (file === undefined) return fromEnv;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    return fail(`--${flag}-file ${file}: ${/** @type {NodeJS.ErrnoException} */ (error).code ?? error}`);
+  }
+}
+const key = readSecret(values['key-file'], process.env.VERIFY_KEY, 'key');
+const password = readSecret(values['password-file'], process.env.VERIFY_PASSWORD, 'password');
 if (!values.api) fail('--api is required.');
 if (!values.target) fail('--target is required.');
 let targetUrl;
@@ -63,7 +85,7 @@ const api = (() => {
   }
 })();
 /** @type {string[]} */
-const secrets = [values.key, values.password].filter((secret) => secret !== undefined && secret.length > 0).map(String);
+const secrets = [key, password].filter((secret) => secret !== undefined && secret.length > 0).map(String);
 /** @param {string} text */
 const redact = (text) => secrets.reduce((safe, secret) => safe.split(secret).join('[redacted]'), text);
 /** @param {string} line */
@@ -102,7 +124,7 @@ try {
 
   const client = driver.createClient(pkg, {
     baseUrl: proxy.url,
-    key: values.key,
+    key,
     fetch: contract.wrapFetch(route((request) => fetch(request), Request)),
     wrapTransport: (/** @type {import('@techapi/client-core').Transport} */ transport) =>
       contract.wrapTransport({ ...transport, fetch: route(transport.fetch, transport.Request) }),
@@ -116,7 +138,7 @@ try {
     const request = structuredClone(scenario.request);
     if (request.body && typeof request.body === 'object') {
       if (values.login !== undefined && 'login' in request.body) request.body.login = values.login;
-      if (values.password !== undefined && 'password' in request.body) request.body.password = values.password;
+      if (password !== undefined && 'password' in request.body) request.body.password = password;
     }
     const before = contract.exchanges.length;
     const outcome = await callOperation(driver, client, scenario.operationId, request, { timeoutMs: 30_000, retry: false });

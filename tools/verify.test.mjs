@@ -3,18 +3,25 @@
 // of the wrong type, an undocumented status), whose every break must be reported, and one that honours
 // it, which must pass. Runs the built packages, as the script does (npm test builds them first).
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './apis.mjs';
 import { sendJson, startLocalServer } from './testing/local-server.mjs';
 
 const key = 'verify-secret-9c41d7e2';
 // Each run starts Node, the built client and a Prism proxy (≈2 s alone, more on a busy machine).
 
-/** @param {string[]} args @returns {Promise<{ code: number, stdout: string, stderr: string }>} */
-function verify(args) {
+/**
+ * Runs the script with `env` added to a copy of this process's environment, without any VERIFY_* of ours.
+ * @param {string[]} args @param {Record<string, string>} [env]
+ * @returns {Promise<{ code: number, stdout: string, stderr: string }>}
+ */
+function verify(args, env = {}) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VERIFY_')));
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, 'tools/verify.mjs'), ...args], { cwd: repoRoot, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(repoRoot, 'tools/verify.mjs'), ...args], { cwd: repoRoot, timeout: 60_000, env: { ...base, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -38,6 +45,15 @@ async function server(answer) {
   return { ...local, target: `${local.url}/base`, received };
 }
 
+const secretsDir = mkdtempSync(join(tmpdir(), 'verify-secrets-'));
+afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
+/** A file holding `secret` and a newline, as an editor saves it. @param {string} name @param {string} secret */
+function secretFile(name, secret) {
+  const file = join(secretsDir, name);
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return file;
+}
+
 const success = { result: 'SUCCESS', details: {}, errorDetails: null };
 
 describe('npm run verify, through Prism\'s validation proxy', () => {
@@ -48,7 +64,7 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
       return [200, success];
     });
     try {
-      const { code, stdout } = await verify(['--api', 'take-control', '--target', broken.target, '--key', key]);
+      const { code, stdout } = await verify(['--api', 'take-control', '--target', broken.target, '--key-file', secretFile('key', key)]);
       expect(code).toBe(1);
       expect(stdout).toMatch(/✗ createTechnician "johnDoe".*\n.*createTechnician response body result: .*must be string/);
       expect(stdout).toMatch(/✗ createTechnicians .*418\n(.*\n)*.*createTechnicians response status 418: 418 is not documented/);
@@ -74,7 +90,7 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
       return [200, { result: 'SUCCESS', details: { technicians: Object.fromEntries(emails.map((/** @type {string} */ email) => [email, { result: 'SUCCESS' }])) } }];
     });
     try {
-      const { code, stdout } = await verify(['--api', 'take-control', '--target', honest.target, '--key', key]);
+      const { code, stdout } = await verify(['--api', 'take-control', '--target', honest.target], { VERIFY_KEY: key });
       expect(stdout).toContain('3 scenarios, 3 exchanges: 0 violations.');
       expect(code).toBe(0);
     } finally {
@@ -89,7 +105,7 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
       return [200, { ...JSON.parse(request.body), id: 'not-a-number' }]; // update: id must be an integer
     });
     try {
-      const { code, stdout } = await verify(['--api', 'technicien', '--target', broken.target, '--key', key]);
+      const { code, stdout } = await verify(['--api', 'technicien', '--target', broken.target], { VERIFY_KEY: key });
       expect(code).toBe(1);
       expect(stdout).toMatch(/authenticate response body token: .*must be string/);
       expect(stdout).toMatch(/✗ grantClientAccess .*\n(.*\n)*.*grantClientAccess response status/);
@@ -113,7 +129,8 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
     });
     try {
       const password = 'verify-password-51f0';
-      const { code, stdout } = await verify(['--api', 'technicien', '--target', honest.target, '--key', key, '--login', 'me', '--password', password]);
+      const passwordFile = secretFile('password', password);
+      const { code, stdout } = await verify(['--api', 'technicien', '--target', honest.target, '--login', 'me', '--password-file', passwordFile], { VERIFY_KEY: key });
       expect(stdout).toContain('3 scenarios, 3 exchanges: 0 violations.');
       expect(code).toBe(0);
       const login = honest.received.find((request) => request.url.pathname.endsWith('/authenticate2'));
@@ -122,6 +139,22 @@ describe('npm run verify, through Prism\'s validation proxy', () => {
     } finally {
       await honest.close();
     }
+  });
+
+  it('refuses a secret given on the command line, without echoing it', { timeout: 30_000 }, async () => {
+    for (const flag of ['--key', '--password']) {
+      const { code, stdout, stderr } = await verify(['--api', 'take-control', '--target', 'http://127.0.0.1:9', flag, key]);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`${flag} takes no value on the command line`);
+      expect(stderr).toMatch(flag === '--key' ? /set VERIFY_KEY, or pass --key-file <file>/ : /set VERIFY_PASSWORD, or pass --password-file <file>/);
+      expect(stdout + stderr).not.toContain(key);
+    }
+  });
+
+  it('names a secret file it cannot read, with exit code 2', { timeout: 30_000 }, async () => {
+    const { code, stderr } = await verify(['--api', 'take-control', '--target', 'http://127.0.0.1:9', '--key-file', '/nonexistent/key']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--key-file /nonexistent/key: ENOENT');
   });
 
   it('refuses to run without a target, with its usage', { timeout: 30_000 }, async () => {

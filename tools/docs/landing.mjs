@@ -89,6 +89,11 @@ ${sections.join('\n')}
       <p>Both APIs on your machine, stateful, every answer checked against the spec: <a href="sandbox.html">the sandbox</a>
         (<code>npx techapi-sandbox</code>, npm: <code>@techapi/sandbox</code>).</p>
     </section>
+    <section id="command-line">
+      <h2><a href="command-line.html">Command line</a></h2>
+      <p>Import technicians from a CSV without code, with progress, a report of the failed rows, resumable:
+        <a href="command-line.html">techapi</a> (npm: <code>@techapi/cli</code>).</p>
+    </section>
     <section id="quick-start">
       <h2>Quick start</h2>
       <p>From a clone of the repository (Node &gt;= 20.19):</p>

@@ -212,6 +212,16 @@ describe.each([
       expect(ms).toBeLessThan(1_000);
     });
 
+    it('tells onRetry of each wait, with its cause, and unbounded retries wait for as long as it takes', async () => {
+      const notices: { attempt: number; waitMs: number; status: number }[] = [];
+      const result = await call()('POST', '/busy-then-ok/0', {
+        retry: { attempts: Infinity, maxElapsedMs: Infinity },
+        onRetry: ({ attempt, waitMs, error }) => notices.push({ attempt, waitMs, status: error.status }),
+      });
+      expect(result.data).toEqual({ ok: true });
+      expect(notices).toEqual([{ attempt: 1, waitMs: 0, status: 429 }]);
+    });
+
     it('is not retried when retries are off, per client or per call', async () => {
       expect((await call({ retry: false })('POST', '/busy')).error?.attempts).toBe(1);
       expect((await call()('POST', '/busy', { retry: false })).error?.attempts).toBe(1);

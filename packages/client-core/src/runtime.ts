@@ -41,6 +41,11 @@ export interface CallOptions {
   timeoutMs?: number;
   /** This call's retry policy, merged over the client's; `false` never retries. */
   retry?: RetryOptions | false;
+  /**
+   * Called before each wait for a retry, with the error that caused it and the wait (a 429's `Retry-After`
+   * when the server sent one): lets a caller show why a call takes long. If it throws, the call rejects.
+   */
+  onRetry?: (retry: { attempt: number; waitMs: number; error: ApiError }) => void;
 }
 
 /** What the runtime passes to each attempt: spread it into the openapi-fetch call's options. */
@@ -194,6 +199,7 @@ export function createRuntime(options: ClientRuntimeOptions = {}): Runtime {
         if (retry < (isIdempotent(spec.method) ? 1 : 2) || attempts >= policy.attempts || Date.now() + wait >= deadline) {
           return withAttempts(result, attempts);
         }
+        if (result.error) init.onRetry?.({ attempt: attempts, waitMs: wait, error: result.error });
         await sleep(wait, callerSignal); // an abort ends the wait, and the next turn returns `aborted`
       }
     },

@@ -1,0 +1,115 @@
+// The bin as a user runs it, for what needs no server: help, usage errors (exit 2, saying what to do),
+// --dry-run and its report, --json, and a secret that never shows. Imports against the sandbox are in
+// import.sandbox.test.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sendJson, startLocalServer, type ReceivedRequest } from '../../../tools/testing/local-server.mjs';
+import { techapi, tempDir } from './testing/run.js';
+
+const { dir, remove } = tempDir('cli-usage-');
+afterAll(remove);
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('help', () => {
+  it('lists the commands, the exit codes and the environment', async () => {
+    const run = await techapi(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/take-control +Take Control technicians/);
+    expect(run.stdout).toMatch(/Exit codes:\n +0 +done/);
+    expect(run.stdout).toContain('TAKE_CONTROL_KEY');
+  });
+
+  it.each([
+    ['take-control', 'create'],
+    ['take-control', 'import'],
+    ['take-control', 'enable'],
+    ['take-control', 'disable'],
+    ['technicien', 'grant'],
+    ['technicien', 'update'],
+  ])('%s %s --help shows examples', async (group, command) => {
+    const run = await techapi([group, command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*.*\\$ .*techapi ${group} ${command}`));
+  });
+});
+
+describe('usage errors exit 2 with what to do', () => {
+  const valid = () => file('valid.csv', 'email,name\na@example.com,A\n');
+  it.each<[string, () => string[], Record<string, string>, RegExp]>([
+    ['no command', () => [], {}, /Usage: techapi/],
+    ['a missing file argument', () => ['take-control', 'import'], {}, /missing required argument 'file'\n\(add --help for usage and examples\)/],
+    ['no key', () => ['take-control', 'import', valid()], {}, /No Take Control integration key: set TAKE_CONTROL_KEY, or pass --key-file <file>/],
+    ['a key given as a flag', () => ['take-control', 'import', valid(), '--key', 'k'], {}, /--key takes no value on the command line \(it would show in ps and in your shell's history\): set TAKE_CONTROL_KEY, or pass --key-file <file>\./],
+    ['a password given as a flag', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '2026-12-31', '--password', 'p'], {}, /--password takes no value on the command line .*: set OCEAN_PASSWORD, or pass --password-file <file>\./],
+    ['a key file that is not there', () => ['take-control', 'import', valid(), '--key-file', join(dir, 'none')], {}, /--key-file .*none: cannot read it \(ENOENT\)/],
+    ['a file that is not there', () => ['take-control', 'import', join(dir, 'none.csv')], { TAKE_CONTROL_KEY: 'k' }, /Cannot read .*none\.csv: no such file/],
+    ['an unknown column', () => ['take-control', 'import', file('u.csv', 'email,nom\n'), '--dry-run'], {}, /line 1: unknown column "nom"\. The columns are the API's field names: email, name, profile/],
+    ['an unknown extension', () => ['take-control', 'import', file('t.txt', ''), '--dry-run'], {}, /name it \.csv, \.json, \.ndjson or \.jsonl, or pass --format/],
+    ['a batch size of 0', () => ['take-control', 'import', valid(), '--batch-size', '0'], {}, /--batch-size must be a whole number of at least 1/],
+    ['a bad base URL', () => ['take-control', 'import', valid(), '--base-url', 'localhost:4020'], { TAKE_CONTROL_KEY: 'k' }, /--base-url is not an http\(s\) URL: localhost:4020/],
+    ['a create with a bad email', () => ['take-control', 'create', '--email', 'nope', '--name', 'N'], { TAKE_CONTROL_KEY: 'k' }, /--email: is not a valid email/],
+    ['a grant with no credentials', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '2026-12-31'], {}, /No Océan credentials: set OCEAN_LOGIN and OCEAN_PASSWORD/],
+    ['a grant with a login and no password', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '2026-12-31', '--login', 'me'], {}, /No password for me: set OCEAN_PASSWORD, or pass --password-file <file>/],
+    ['a grant with a bad date', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '31/12/2026'], { OCEAN_TOKEN: 't' }, /--until is a date written yyyy-MM-dd, not "31\/12\/2026"/],
+    ['a grant with no emails', () => ['technicien', 'grant', '--code-exploitant', 'E', '--until', '2026-12-31'], { OCEAN_TOKEN: 't' }, /Give the technicians with --emails a@x,b@x or with --emails-file <file>/],
+    ['an update whose file is not JSON', () => ['technicien', 'update', file('t.json', '{oops')], { OCEAN_TOKEN: 't' }, /t\.json is not valid JSON/],
+  ])('%s', async (_name, args, env, message) => {
+    const run = await techapi(args(), { env });
+    expect(run.stderr).toMatch(message);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('--dry-run', () => {
+  const rows = ['email,name,profile', 'a@example.com,A,admin', 'bad,B,', ',C,', 'A@example.com,"A, again",', 'b@example.com,"Doe, ""B""",support'];
+
+  it('checks every row, finds repeated emails, sends nothing, and writes the report of what to fix', async () => {
+    const input = file('dry.csv', `${rows.join('\n')}\n`);
+    const run = await techapi(['take-control', 'import', input, '--dry-run']);
+    expect(run.stdout).toContain(`Checked ${input}: 5 rows, 2 valid, 2 invalid, 1 repeated, in `);
+    expect(run.stdout).toContain('Nothing was sent (--dry-run).');
+    expect(run.code).toBe(1);
+    expect(readFileSync(join(dir, 'dry.failed.csv'), 'utf8')).toBe(
+      [
+        'email,name,profile,reason',
+        'bad,B,,line 3: email: is not a valid email',
+        ',C,,line 4: email: is required',
+        'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is imported"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 0 when every row is valid, and --json prints one object', async () => {
+    const input = file('ok.ndjson', '{"email":"a@example.com","name":"A"}\n{"email":"b@example.com","name":"B","timezone":"Europe/Lisbon"}\n');
+    const run = await techapi(['take-control', 'import', input, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: true, total: 2, created: 0, failed: 0, valid: 2, report: null });
+  });
+});
+
+describe('secrets', () => {
+  it('a key the server echoes back shows nowhere: not in the output, the journal or the report', async () => {
+    const key = 'tc-secret-5d1e0b77';
+    const received: ReceivedRequest[] = [];
+    const server = await startLocalServer((request, response) => {
+      received.push(request);
+      sendJson(response, 403, { status: 403, message: `Invalid integration key ${key}` });
+    });
+    try {
+      const input = file('secret.csv', 'email,name\na@example.com,A\n');
+      const run = await techapi(['take-control', 'import', input, '--base-url', server.url, '--key-file', file('key', `${key}\n`)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('The server refused the integration key (403: Invalid integration key [redacted]): check TAKE_CONTROL_KEY or --key-file.');
+      expect(received[0]?.headers.authorization).toBe(`INTEGRATION-KEY ${key}`);
+      for (const text of [run.stdout, run.stderr, readFileSync(`${input}.journal`, 'utf8')]) expect(text).not.toContain(key);
+    } finally {
+      await server.close();
+    }
+  });
+});
