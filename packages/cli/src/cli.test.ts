@@ -58,6 +58,7 @@ describe('usage errors exit 2 with what to do', () => {
     ['a grant with a bad date', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '31/12/2026'], { OCEAN_TOKEN: 't' }, /--until is a date written yyyy-MM-dd, not "31\/12\/2026"/],
     ['a grant with no emails', () => ['technicien', 'grant', '--code-exploitant', 'E', '--until', '2026-12-31'], { OCEAN_TOKEN: 't' }, /Give the technicians with --emails a@x,b@x or with --emails-file <file>/],
     ['an update whose file is not JSON', () => ['technicien', 'update', file('t.json', '{oops')], { OCEAN_TOKEN: 't' }, /t\.json is not valid JSON/],
+    ['an update whose file breaks the Technicien schema', () => ['technicien', 'update', file('w.json', '{"id":"seven","utilisateur":{"emailUti":3}}')], { OCEAN_TOKEN: 't' }, /w\.json is not a Technicien as the spec defines it; nothing was sent:\n  \/id: must be integer\n  \/utilisateur\/emailUti: must be string/],
   ])('%s', async (_name, args, env, message) => {
     const run = await techapi(args(), { env });
     expect(run.stderr).toMatch(message);

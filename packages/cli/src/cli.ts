@@ -11,6 +11,7 @@ import { runImport, type ImportSummary } from './import.js';
 import { createProgress } from './progress.js';
 import { formatOf } from './rows.js';
 import { checkTechnician, technicianFields } from './schema.js';
+import { checkTechnicien } from './technicien-schema.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -211,6 +212,8 @@ ${EXIT_HELP}`,
         throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
       }
       if (typeof technicienBody !== 'object' || technicienBody === null || Array.isArray(technicienBody)) throw new UsageError(`${file} must hold one JSON object (a Technicien).`);
+      const problems = checkTechnicien(technicienBody);
+      if (problems.length) throw new UsageError(`${file} is not a Technicien as the spec defines it; nothing was sent:\n  ${problems.join('\n  ')}`);
       const { client } = technicien(flags);
       const result = await client.updateTechnicien(technicienBody as Technicien, { customerId: flags.customerId });
       if (result.error || flags.json) finish(result, flags.json, '');
