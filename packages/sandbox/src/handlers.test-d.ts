@@ -1,7 +1,7 @@
 // Type-level tests of the handlers' typing (checked by the package's `tsc`, nothing runs): a handler is given
 // what its operation takes, and an answer its operation does not document does not compile.
-import type { operations as takeControl } from '@techapi/take-control';
-import type { operations as technicien } from '@techapi/technicien';
+import type { operations as takeControl } from './take-control/spec-types.js';
+import type { operations as technicien } from './technicien/spec-types.js';
 import { expectTypeOf } from 'vitest';
 import type { Answer, Handler, Handlers, OperationRequest } from './handlers.js';
 

@@ -1,5 +1,5 @@
 // The answers Take Control's handlers share, in the vendor's shapes (the spec's Error and OperationResult).
-import type { components } from '@techapi/take-control';
+import type { components } from './spec-types.js';
 
 /** The vendor's error body, `{"status":409,"message":"Email already exists"}`, with its status. */
 export const error = <Status extends number>(status: Status, message: string): { status: Status; body: components['schemas']['Error'] } => ({

@@ -1,6 +1,6 @@
 // Take Control's state: technicians stored by email, compared ignoring case, and the seed they return to
 // on reset. The handlers of paths/ read and change it; the types are the spec's (TechnicianCreate).
-import type { components } from '@techapi/take-control';
+import type { components } from './spec-types.js';
 import type { Clock } from '../clock.js';
 
 export type TechnicianStatus = components['schemas']['TechnicianStatus'];

@@ -1,5 +1,5 @@
 // The error answers Gestion's handlers share: the spec's permissive Error, `{status, error, message}`.
-import type { components } from '@techapi/technicien';
+import type { components } from './spec-types.js';
 
 const error = <Status extends number>(status: Status, phrase: string, message: string): { status: Status; body: components['schemas']['Error'] } => ({
   status,

@@ -4,7 +4,7 @@
 // the sandbox's assumptions, listed in the README.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SpecOperation, SpecValidator, Violation } from '@techapi/openapi-validator';
-import type { operations } from '@techapi/technicien';
+import type { operations } from './spec-types.js';
 import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
 import type { ApiBehaviour } from '../http.js';

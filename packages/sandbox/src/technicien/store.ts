@@ -3,7 +3,7 @@
 // types are the spec's (Technicien, Client).
 import { randomUUID } from 'node:crypto';
 import type { SpecValidator } from '@techapi/openapi-validator';
-import type { components } from '@techapi/technicien';
+import type { components } from './spec-types.js';
 import type { Clock } from '../clock.js';
 
 export type Technicien = components['schemas']['Technicien'];

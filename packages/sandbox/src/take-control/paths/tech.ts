@@ -1,5 +1,5 @@
 // POST /tech (specs/take-control/paths/tech.yaml): creates a technician, or answers the vendor's 409.
-import type { paths } from '@techapi/take-control';
+import type { paths } from '../spec-types.js';
 import type { Handler } from '../../handlers.js';
 import { CONFLICT, error, SUCCESS } from '../answers.js';
 import type { TakeControlContext } from '../store.js';

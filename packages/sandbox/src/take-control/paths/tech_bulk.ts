@@ -1,6 +1,6 @@
 // POST /tech/bulk (specs/take-control/paths/tech_bulk.yaml): creates each technician and reports per email.
 // An existing or repeated email fails per item (default) or fails the whole request (`reject-batch`).
-import type { components, paths } from '@techapi/take-control';
+import type { components, paths } from '../spec-types.js';
 import type { Handler } from '../../handlers.js';
 import { CONFLICT, error } from '../answers.js';
 import type { TakeControlContext } from '../store.js';

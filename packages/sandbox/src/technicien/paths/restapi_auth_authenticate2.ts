@@ -1,6 +1,6 @@
 // POST /restapi/auth/authenticate2 (specs/technicien/paths/restapi_auth_authenticate2.yaml): the configured
 // login gets a new token, valid 12 hours on the sandbox clock; anything else gets 401.
-import type { paths } from '@techapi/technicien';
+import type { paths } from '../spec-types.js';
 import type { Handler } from '../../handlers.js';
 import { unauthorized } from '../answers.js';
 import type { TechnicienContext } from '../store.js';

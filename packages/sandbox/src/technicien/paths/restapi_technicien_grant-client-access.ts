@@ -1,6 +1,6 @@
 // POST /restapi/technicien/grant-client-access (specs/technicien/paths/restapi_technicien_grant-client-access.yaml):
 // records, for each email, access to the client until `dateFin`, shown in the technicien's `userclients`.
-import type { paths } from '@techapi/technicien';
+import type { paths } from '../spec-types.js';
 import type { Handler } from '../../handlers.js';
 import { notFound } from '../answers.js';
 import type { Technicien, TechnicienContext } from '../store.js';

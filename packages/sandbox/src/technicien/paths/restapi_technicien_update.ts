@@ -1,6 +1,6 @@
 // GET /restapi/technicien/update (specs/technicien/paths/restapi_technicien_update.yaml), a GET with a JSON
 // body: changes the technicien with that `id` and answers it whole, in the same shape.
-import type { paths } from '@techapi/technicien';
+import type { paths } from '../spec-types.js';
 import type { Handler } from '../../handlers.js';
 import { notFound } from '../answers.js';
 import type { TechnicienContext } from '../store.js';
