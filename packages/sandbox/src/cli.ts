@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { API_NAMES, startSandbox, type ApiName, type SandboxOptions, type SeedData } from './sandbox.js';
-import { DEFAULT_INTEGRATION_KEY } from './take-control.js';
+import { DEFAULT_INTEGRATION_KEY } from './take-control/index.js';
 
 const DEFAULT_PORT = 4020;
 

@@ -17,7 +17,7 @@ export {
   type TakeControlState,
   type TechnicianInput,
   type TechnicianStatus,
-} from './take-control.js';
+} from './take-control/index.js';
 export {
   DEFAULT_TECHNICIEN_SEED,
   TOKEN_LIFETIME_MS,
@@ -27,4 +27,4 @@ export {
   type TechnicienOptions,
   type TechnicienSeed,
   type TechnicienState,
-} from './technicien.js';
+} from './technicien/index.js';

@@ -4,8 +4,8 @@ import { createFaults, type FaultOptions } from './faults.js';
 import { serveApi, type ApiBehaviour, type ApiServer } from './http.js';
 import { createRateLimiter } from './rate-limit.js';
 import { SPECS } from './specs.js';
-import { takeControlBehaviour, type TakeControlOptions, type TakeControlSeed, type TakeControlState } from './take-control.js';
-import { technicienBehaviour, type TechnicienOptions, type TechnicienSeed, type TechnicienState } from './technicien.js';
+import { takeControlBehaviour, type TakeControlOptions, type TakeControlSeed, type TakeControlState } from './take-control/index.js';
+import { technicienBehaviour, type TechnicienOptions, type TechnicienSeed, type TechnicienState } from './technicien/index.js';
 
 export type ApiName = 'take-control' | 'technicien';
 

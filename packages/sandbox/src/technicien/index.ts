@@ -1,0 +1,70 @@
+// Gestion des techniciens' behaviour, laid out like its spec (specs/technicien/paths/): one typed handler
+// file per path in paths/, the state in store.ts. Here: the token check, the answer to bad input, and the
+// wiring of each operation to its handler. Every rule the vendor's pages state is followed; the others are
+// the sandbox's assumptions, listed in the README.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SpecOperation, SpecValidator, Violation } from '@techapi/openapi-validator';
+import type { operations } from './spec-types.js';
+import type { Clock } from '../clock.js';
+import { bindHandlers, type Handlers } from '../handlers.js';
+import type { ApiBehaviour } from '../http.js';
+import { SPECS } from '../specs.js';
+import { notFound, unauthorized } from './answers.js';
+import * as authenticate2 from './paths/restapi_auth_authenticate2.js';
+import * as grantClientAccess from './paths/restapi_technicien_grant-client-access.js';
+import * as update from './paths/restapi_technicien_update.js';
+import { TechnicienStore, type TechnicienContext, type TechnicienSeed } from './store.js';
+
+export { DEFAULT_TECHNICIEN_SEED, TOKEN_LIFETIME_MS, type Client, type Grant, type Technicien, type TechnicienSeed, type TechnicienState } from './store.js';
+
+export interface TechnicienOptions {
+  /** The login accepted by `POST /restapi/auth/authenticate2`. Default `demo`. */
+  login?: string;
+  /** Its password. Default `demo`. */
+  password?: string;
+  /**
+   * Techniciens and clients present after start and after each reset, added to the default seed
+   * (techniciens `tech1@example.com` (id 1) and `tech2@example.com` (id 2), client `EXP01` (id 1)).
+   */
+  seed?: TechnicienSeed;
+}
+
+/** Each operation of the spec, by operationId, and its handler: its path's file, its method. */
+const handlers: Handlers<operations, TechnicienContext> = {
+  authenticate: authenticate2.POST,
+  grantClientAccess: grantClientAccess.POST,
+  updateTechnicien: update.GET,
+};
+
+export function technicienBehaviour(options: TechnicienOptions, clock: Clock, validator: SpecValidator): ApiBehaviour {
+  const login = options.login ?? 'demo';
+  const password = options.password ?? 'demo';
+  if (!login || !password) throw new TypeError('technicien.login and technicien.password must not be empty');
+  const store = new TechnicienStore(clock, validator, options.seed);
+
+  return {
+    name: 'technicien',
+    spec: SPECS.technicien,
+    authenticate(headers: IncomingHttpHeaders, operation: SpecOperation) {
+      if (Array.isArray(operation.operation.security) && operation.operation.security.length === 0) return { credential: '' };
+      const token = headers['x-auth-token'];
+      if (typeof token !== 'string' || token === '') return unauthorized('The X-AUTH-TOKEN header is missing');
+      const expiresAt = store.tokens.get(token);
+      if (expiresAt === undefined) return unauthorized('Unknown token');
+      if (clock.now() >= expiresAt) {
+        store.tokens.delete(token);
+        return unauthorized('The token has expired (a token is valid 12 hours): log in again');
+      }
+      return { credential: token };
+    },
+    // The vendor documents no 400: bad credentials input is a failed login (401); elsewhere, what the
+    // request names cannot be found (404).
+    invalidRequest: (operationId: string, violations: Violation[]) =>
+      (operationId === 'authenticate' ? unauthorized : notFound)(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
+    errorBody: (status: number, message: string) => ({ status, message }),
+    handlers: bindHandlers(handlers, { store, login, password }),
+    state: () => store.state(),
+    reset: () => store.reset(),
+    seed: (data: unknown) => store.seed(data),
+  };
+}
