@@ -72,6 +72,7 @@ export const DEFAULT_TECHNICIEN_SEED: TechnicienSeed = {
 const error = (status: number, phrase: string, message: string): Reply => ({ status, body: { status, error: phrase, message } });
 const unauthorized = (message: string) => error(401, 'UNAUTHORIZED', message);
 const notFound = (message: string) => error(404, 'NOT FOUND', message);
+const badRequest = (message: string) => error(400, 'BAD REQUEST', message);
 
 export function technicienBehaviour(options: TechnicienOptions, clock: Clock, validator: SpecValidator): ApiBehaviour {
   const schemas = { Technicien: { $ref: '#/components/schemas/Technicien' }, Client: { $ref: '#/components/schemas/Client' } };
@@ -131,10 +132,9 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
       }
       return { credential: token };
     },
-    // The vendor documents no 400: bad credentials input is a failed login (401); elsewhere, what the
-    // request names cannot be found (404).
-    invalidRequest: (operationId: string, violations: Violation[]) =>
-      (operationId === 'authenticate' ? unauthorized : notFound)(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
+    // The vendor documents no answer to invalid input: the spec's 400 is its assumption.
+    invalidRequest: (_operationId: string, violations: Violation[]) =>
+      badRequest(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: {
       authenticate({ body }) {
