@@ -109,7 +109,8 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
         <li><code>GET /restapi/technicien/update</code> (a GET with a JSON body) changes the technicien with that
           <code>id</code> (the properties sent replace the stored ones, an assumption) and answers it in the same
           shape; an unknown id gets 404.</li>
-        <li>The vendor documents no 400: an invalid request gets 401 on the login call, 404 elsewhere (assumption).</li>
+        <li>An invalid request gets the spec's 400, its message naming what is wrong (the vendor documents no
+          answer to invalid input: the spec's assumption).</li>
       </ul>
     </section>
 

@@ -122,6 +122,22 @@ describe('grants and updates', () => {
     expect(state()?.techniciens.find((candidate) => candidate.id === 1)).toEqual(data);
   });
 
+  it('invalid input gets the spec\'s 400 naming what is wrong, on each operation, and changes nothing', async () => {
+    const client = loggedIn();
+    const token = (await client.authenticate('demo', 'demo')).data?.token as string;
+    const badLogin = await contract.invalid(() => client.authenticate('demo', undefined as never));
+    const badGrant = await contract.invalid(() =>
+      contract.fetch(new Request(`${baseUrl}/restapi/technicien/grant-client-access?emails=tech1@example.com&codeExploitant=EXP01&dateFin=2026-02-30`, { method: 'POST', headers: { 'x-auth-token': token } })),
+    );
+    const badUpdate = await contract.invalid(() => client.updateTechnicien({ id: 1, passwordValidityDurationNbDays: 'thirty' } as never));
+    expect(badLogin.result.error).toMatchObject({ kind: 'http', status: 400, body: { status: 400, error: 'BAD REQUEST' } });
+    expect(badLogin.result.error?.message).toBe("Invalid request: body /password must have required property 'password'");
+    expect([badGrant.result.status, await badGrant.result.json()]).toEqual([400, { status: 400, error: 'BAD REQUEST', message: 'Invalid request: query dateFin must match format "date"' }]);
+    expect(badUpdate.result.error).toMatchObject({ status: 400, message: 'Invalid request: body /passwordValidityDurationNbDays must be integer' });
+    expect(state()?.grants).toEqual([]);
+    expect(state()?.techniciens.find((candidate) => candidate.id === 1)?.passwordValidityDurationNbDays).toBe(90);
+  });
+
   it('update of an unknown id gets 404', async () => {
     const client = loggedIn();
     expect((await client.updateTechnicien({ id: 404, passwordValidityDurationNbDays: 1 })).error).toMatchObject({ status: 404, message: 'No technicien with id 404' });

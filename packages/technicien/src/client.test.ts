@@ -61,15 +61,16 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
   // Each request here breaks the contract on purpose: the validator must see what the mock refuses.
   const tokenHeader = { 'X-AUTH-TOKEN': 'a-token' };
 
-  it('the mock refuses an impossible dateFin (422, its validation message)', async () => {
+  it('the mock refuses an impossible dateFin with the spec\'s 400, naming it in sl-violations', async () => {
     const query = { emails: 'tech1@example.com', codeExploitant: 'EXP01', dateFin: '2026-02-30' };
     const { result, requestViolations } = await contract.invalid(() =>
       toResult('grantClientAccess', [], () =>
         client.http.POST('/restapi/technicien/grant-client-access', { params: { query }, headers: tokenHeader }),
       ),
     );
-    expect(result.error).toMatchObject({ kind: 'http', status: 422 });
-    expect(result.error?.message).toMatch(/datefin/i); // Prism matches query names case-insensitively and reports them lower-cased
+    expect(result.error).toMatchObject({ kind: 'http', status: 400 });
+    expect(result.error?.body).toEqual(responseExamples('grantClientAccess', 400)[0]?.value);
+    expect(result.response?.headers.get('sl-violations')).toMatch(/datefin/i); // Prism matches query names case-insensitively and reports them lower-cased
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'query', field: 'dateFin' }));
   });
 
@@ -79,19 +80,19 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
     expect(contract.exchanges).toEqual([]);
   });
 
-  it('the mock refuses a non-numeric customerId (422)', async () => {
+  it('the mock refuses a non-numeric customerId (400)', async () => {
     const { result, requestViolations } = await contract.invalid(() => client.updateTechnicien(vendorBody, { customerId: 'abc' as never }));
-    expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
-    expect(result.error?.message).toMatch(/customerid/i);
+    expect(result.error).toMatchObject({ kind: 'http', status: 400, operation: 'updateTechnicien' });
+    expect(result.response?.headers.get('sl-violations')).toMatch(/customerid/i);
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'query', field: 'customerId' }));
   });
 
-  it('the mock reads the GET body and refuses one that breaks the schema (422)', async () => {
+  it('the mock reads the GET body and refuses one that breaks the schema (400)', async () => {
     const { result, requestViolations } = await contract.invalid(() =>
       client.updateTechnicien({ ...vendorBody, id: 'not-a-number' } as never, { customerId: 1 }),
     );
-    expect(result.error).toMatchObject({ kind: 'http', status: 422, operation: 'updateTechnicien' });
-    expect(result.error?.message).toMatch(/body.*id|id.*integer/i);
+    expect(result.error).toMatchObject({ kind: 'http', status: 400, operation: 'updateTechnicien' });
+    expect(result.response?.headers.get('sl-violations')).toMatch(/body.*id|id.*integer/i);
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/id' }));
   });
 
@@ -110,10 +111,11 @@ describe('bad input: who refuses it, and the typed error the caller gets', () =>
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'security', field: 'header X-AUTH-TOKEN' }));
   });
 
-  it('the mock refuses a login without a password (422)', async () => {
+  it('the mock refuses a login without a password with the spec\'s 400', async () => {
     const { result, requestViolations } = await contract.invalid(() => client.authenticate('tech', undefined as never));
     expect(result.error).toMatchObject({ kind: 'http', operation: 'authenticate' });
-    expect(result.error?.status).toBe(422); // no 400 is documented for authenticate: Prism's own 422
+    expect(result.error?.status).toBe(400); // the spec's assumption: the vendor documents no answer to invalid input
+    expect(result.response?.headers.get('sl-violations')).toMatch(/password/);
     expect(requestViolations).toContainEqual(expect.objectContaining({ location: 'body', field: '/password' }));
   });
 });

@@ -98,15 +98,26 @@ describe('the vendor page, read whole', () => {
     },
   );
 
-  it('documents the statuses of its "Réponses" blocks, each declared by the spec', () => {
+  it('documents the statuses of its "Réponses" blocks, each declared by the spec; the spec adds only its stated assumptions', () => {
     expect(sections.map((section) => section.statuses)).toEqual([
       ['200 OK', '201 Created', '401 UNAUTHORIZED', '403 FORBIDDEN', '404 NOT FOUND'],
       ['200 OK', '401 UNAUTHORIZED', '403 FORBIDDEN', '404 NOT FOUND'],
     ]);
     for (const section of sections) {
       const statuses = section.statuses.map((line) => Number(line.split(' ')[0]));
-      expect([...(operationOf(section)?.responseExamples.keys() ?? [])].sort()).toEqual(statuses);
+      const operation = operationOf(section);
+      const declared = [...(operation?.responseExamples.keys() ?? [])].sort();
+      expect(declared.filter((status) => statuses.includes(status))).toEqual(statuses);
+      // Beyond the page: 400 for invalid input, each saying it is not the vendor's.
+      const added = declared.filter((status) => !statuses.includes(status));
+      expect(added).toEqual([400]);
+      for (const status of added) {
+        const description = deref(spec, operation?.operation.responses[status]).description.replace(/\s+/g, ' ');
+        expect(description).toMatch(/Not documented by the vendor/);
+        expect(description).toMatch(/this spec's assumption/i);
+      }
     }
+    expect(spec.info.description.replace(/\s+/g, ' ')).toContain('**Invalid input gets 400.** The vendor documents no answer');
   });
 
   it('has one JSON example, the update body, also its result ("formaté de la même façon que le corps")', () => {

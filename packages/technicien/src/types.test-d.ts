@@ -94,8 +94,8 @@ describe('responses: the client returns the spec types', () => {
   });
 
   it("errors carry the operation's documented statuses (0: no response)", () => {
-    expectTypeOf<ErrorOf<typeof client.updateTechnicien>>().toEqualTypeOf<ApiError<401 | 403 | 404>>();
-    expectTypeOf<ErrorOf<typeof client.grantClientAccess>['status']>().toEqualTypeOf<401 | 403 | 404 | 0>();
-    expectTypeOf<ErrorOf<typeof client.authenticate>['status']>().toEqualTypeOf<401 | 403 | 404 | 0>();
+    expectTypeOf<ErrorOf<typeof client.updateTechnicien>>().toEqualTypeOf<ApiError<400 | 401 | 403 | 404>>();
+    expectTypeOf<ErrorOf<typeof client.grantClientAccess>['status']>().toEqualTypeOf<400 | 401 | 403 | 404 | 0>();
+    expectTypeOf<ErrorOf<typeof client.authenticate>['status']>().toEqualTypeOf<400 | 401 | 403 | 404 | 0>();
   });
 });

@@ -8,3 +8,4 @@ const error = <Status extends number>(status: Status, phrase: string, message: s
 
 export const unauthorized = (message: string) => error(401, 'UNAUTHORIZED', message);
 export const notFound = (message: string) => error(404, 'NOT FOUND', message);
+export const badRequest = (message: string) => error(400, 'BAD REQUEST', message);

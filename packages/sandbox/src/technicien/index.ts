@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
 import type { ApiBehaviour } from '../http.js';
 import { SPECS } from '../specs.js';
-import { notFound, unauthorized } from './answers.js';
+import { badRequest, unauthorized } from './answers.js';
 import * as authenticate2 from './paths/restapi_auth_authenticate2.js';
 import * as grantClientAccess from './paths/restapi_technicien_grant-client-access.js';
 import * as update from './paths/restapi_technicien_update.js';
@@ -57,10 +57,9 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
       }
       return { credential: token };
     },
-    // The vendor documents no 400: bad credentials input is a failed login (401); elsewhere, what the
-    // request names cannot be found (404).
-    invalidRequest: (operationId: string, violations: Violation[]) =>
-      (operationId === 'authenticate' ? unauthorized : notFound)(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
+    // The vendor documents no answer to invalid input: the spec's 400 is its assumption.
+    invalidRequest: (_operationId: string, violations: Violation[]) =>
+      badRequest(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: bindHandlers(handlers, { store, login, password }),
     state: () => store.state(),

@@ -128,7 +128,7 @@ export interface components {
             token?: string;
         };
         /**
-         * @description The body of an error response (401, 403, 404). The vendor does not document it: these fields (as a Java
+         * @description The body of an error response (400, 401, 403, 404). The vendor does not document it: these fields (as a Java
          *     back end commonly sends them) are a guess, none is required and any other property is allowed. Clients
          *     should rely on the HTTP status, not on this body.
          */
@@ -335,6 +335,24 @@ export interface components {
     };
     responses: {
         /**
+         * @description BAD REQUEST. The request breaks this spec's schemas: a required parameter or field is missing, a value
+         *     has the wrong type or format (e.g. a `dateFin` that is no `yyyy-MM-dd` date, a `customerId` that is no
+         *     integer), or the body is not JSON.
+         *
+         *     Not documented by the vendor, whose pages list no answer to invalid input (only 200, 201, 401, 403 and
+         *     404). This spec's assumption is that such a request is refused with 400 (as HTTP defines it) and the same
+         *     error body as the other errors. Declared so that every answer a client can meet is documented: mocks and
+         *     the sandbox answer invalid input this way, not with an undocumented status of their own.
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description UNAUTHORIZED. Not authenticated: the `X-AUTH-TOKEN` header is missing, or its token is invalid or
          *     expired (a token is valid 12 hours); for the login call, presumably a wrong login or password.
          *
@@ -462,6 +480,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthenticationResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -525,6 +544,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -566,6 +586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Technicien"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
