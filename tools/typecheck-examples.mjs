@@ -2,10 +2,10 @@
 // Type-checks the reference docs' TypeScript samples: packages/<api>/examples/*.ts, one per operationId, each
 // with its examples/tsconfig.json (the package's source imported by its public name). A sample that no longer
 // compiles against its client fails `npm test` before it can be published. The ```ts blocks of the READMEs
-// (the root one and each package's) are checked the same way: each is written to
-// packages/<api>/.readme-samples/ (ignored by git) and compiled with the examples' settings.
+// (the root one and each client package's) and of the repository's docs (docs/*.md) are checked the same way:
+// each is written to packages/<api>/.readme-samples/ (ignored by git) and compiled with the examples' settings.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { listApis, repoRoot } from './apis.mjs';
@@ -47,12 +47,14 @@ function readmeSamplesDir(api) {
 }
 
 /**
- * Writes every ```ts block of the READMEs into the samples folder of the package it imports.
+ * Writes every ```ts block of the READMEs and docs/*.md into the samples folder of the package it imports.
  * @returns {string[]} problems: a block that imports none of our packages cannot be checked
  */
 function writeReadmeSamples() {
   for (const api of apis) rmSync(readmeSamplesDir(api), { recursive: true, force: true });
-  const readmes = [join(repoRoot, 'README.md'), ...apis.map((api) => join(api.packageDir, 'README.md'))];
+  const docsDir = join(repoRoot, 'docs');
+  const docs = existsSync(docsDir) ? readdirSync(docsDir).filter((name) => name.endsWith('.md')).sort().map((name) => join(docsDir, name)) : [];
+  const readmes = [join(repoRoot, 'README.md'), ...apis.map((api) => join(api.packageDir, 'README.md')), ...docs];
   const problems = [];
   for (const readme of readmes.filter((file) => existsSync(file))) {
     const blocks = [...readFileSync(readme, 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
