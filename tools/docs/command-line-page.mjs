@@ -2,7 +2,7 @@
 // The command line's page of the published docs (dist/docs/command-line.html): what `techapi` (packages/cli)
 // does, with the pictures of its progress display (tools/docs/cli-progress.png and cli-summary.png, drawn
 // from a real terminal run by packages/cli/scripts/progress-picture.mjs).
-import { escapeHtml } from './landing.mjs';
+import { docsPage, escapeHtml } from './landing.mjs';
 
 /** The pictures the page shows, copied beside it. */
 export const COMMAND_LINE_PICTURES = ['cli-progress.png', 'cli-summary.png'];
@@ -12,18 +12,7 @@ export const COMMAND_LINE_PICTURES = ['cli-progress.png', 'cli-summary.png'];
  * @returns {string}
  */
 export function renderCommandLinePage({ contentSecurityPolicy }) {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>techapi: command line</title>
-  <link rel="icon" href="favicon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="docs.css">
-</head>
-<body>
-  <main>
+  return docsPage({ title: 'techapi: command line', contentSecurityPolicy }, `
     <p><a href="index.html">← techapi</a></p>
     <h1>Command line</h1>
     <p><code>techapi</code> (npm: <code>@techapi/cli</code>) onboards Take Control technicians from a spreadsheet
@@ -95,8 +84,5 @@ techapi technicien update technicien.json --customer-id 12</code></pre>
         <li><code>130</code> stopped by Ctrl-C: run the same command again to resume</li>
       </ul>
     </section>
-  </main>
-</body>
-</html>
-`;
+`);
 }

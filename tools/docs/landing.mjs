@@ -39,6 +39,29 @@ export function escapeHtml(text) {
 }
 
 /**
+ * A page of the docs site around `body` (the markup inside <main>): one head for every page, with its
+ * Content-Security-Policy, icon and stylesheet.
+ * @param {{ title: string, contentSecurityPolicy: string }} head @param {string} body @returns {string}
+ */
+export function docsPage({ title, contentSecurityPolicy }, body) {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(title)}</title>
+  <link rel="icon" href="favicon.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="docs.css">
+</head>
+<body>
+  <main>${body}  </main>
+</body>
+</html>
+`;
+}
+
+/**
  * @param {{ apis: LandingApi[], contentSecurityPolicy: string }} options
  * @returns {string}
  */
@@ -65,18 +88,7 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
       </ul>
     </section>`,
   );
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>techapi: API references</title>
-  <link rel="icon" href="favicon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="docs.css">
-</head>
-<body>
-  <main>
+  return docsPage({ title: 'techapi: API references', contentSecurityPolicy }, `
     <h1>techapi: API references</h1>
     <p>Contract-first OpenAPI 3.1 specs of two technician-management APIs, with a typed TypeScript client for
       each. Every reference below is rendered from the bundled spec offered beside it; each operation shows a
@@ -101,8 +113,5 @@ ${sections.join('\n')}
 npm test                  # every check and test
 npm run docs:serve        # these pages on http://127.0.0.1:8080</code></pre>
     </section>
-  </main>
-</body>
-</html>
-`;
+`);
 }

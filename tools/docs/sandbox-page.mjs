@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../apis.mjs';
-import { escapeHtml } from './landing.mjs';
+import { docsPage, escapeHtml } from './landing.mjs';
 
 const examplesDir = join(repoRoot, 'packages/sandbox/examples');
 
@@ -17,18 +17,7 @@ const rows = (rows) => rows.map(([code, text]) => `<tr><td><code>${escapeHtml(co
 
 /** @param {{ contentSecurityPolicy: string }} options @returns {string} */
 export function renderSandboxPage({ contentSecurityPolicy }) {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy)}">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>techapi: the sandbox</title>
-  <link rel="icon" href="favicon.svg" type="image/svg+xml">
-  <link rel="stylesheet" href="docs.css">
-</head>
-<body>
-  <main>
+  return docsPage({ title: 'techapi: the sandbox', contentSecurityPolicy }, `
     <p><a href="index.html">← All API references</a></p>
     <h1>The sandbox: both APIs, stateful, on your machine</h1>
     <p><code>@techapi/sandbox</code> serves Take Control and Gestion des techniciens on 127.0.0.1 with real state:
@@ -121,8 +110,5 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
         project retry 429 for every call and 5xx or dropped connections only for idempotent ones: against the
         sandbox, a status change goes through and a create is never sent twice.</p>
     </section>
-  </main>
-</body>
-</html>
-`;
+`);
 }
