@@ -13,6 +13,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getApi, repoRoot } from './apis.mjs';
@@ -176,8 +177,8 @@ async function main() {
   const fmt = (/** @type {number} */ n, digits = 2) => n.toFixed(digits);
   console.log(
     `\nSandbox vs Prism vs a bare server: Take Control createTechnician (a new email each call), ${CALLS.default} calls per round at ` +
-      `${IN_FLIGHT} in flight (Prism ${CALLS.prism}), ${ROUNDS} interleaved rounds; latencies over all rounds. Measured while other work shares the cores: ` +
-      'figures under load.\n',
+      `${IN_FLIGHT} in flight (Prism ${CALLS.prism}), ${ROUNDS} interleaved rounds; latencies over all rounds. Load average ` +
+      `${loadavg().map((load) => load.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${availableParallelism()} cores: the load generator shares them.\n`,
   );
   console.log('| server | calls/s (median) | rounds, middle half | × bare | × bare, middle half of rounds | p50 ms | p99 ms | server CPU µs/call |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
