@@ -6,7 +6,7 @@ import type { ApiError, TakeControlClient, TechnicianCreate } from '@techapi/tak
 import { openJournal, type Journal } from './journal.js';
 import type { Counts, Progress } from './progress.js';
 import { openReport } from './report.js';
-import { openRows, type InputFormat, type Row } from './rows.js';
+import { countRows, openRows, type InputFormat, type Row } from './rows.js';
 import { checkTechnician, describeProblem, technicianFields } from './schema.js';
 import { UsageError } from './errors.js';
 
@@ -73,7 +73,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   // A first pass counts the rows for the progress display, and finds an unreadable file before anything is sent.
   let expected = 0;
-  if (!dryRun) for await (const _ of (await openRows(file, format, technicianFields)).rows) expected++;
+  if (!dryRun) expected = await countRows(file, format, technicianFields);
 
   const source = await openRows(file, format, technicianFields);
   const report = openReport(options.reportPath, format, source.columns);

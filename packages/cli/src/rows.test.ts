@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
-import { formatOf, openRows, type Row } from './rows.js';
+import { countRows, formatOf, openRows, type Row } from './rows.js';
 import { checkTechnician, technicianFields } from './schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-rows-'));
@@ -53,6 +53,20 @@ describe('CSV', () => {
     const rows = await read('c.csv', 'email,name,reason\na@example.com,A,line 2: refused\nb@example.com\n');
     expect(rows[0]?.fields).toEqual({ email: 'a@example.com', name: 'A' });
     expect(rows[1]?.problems).toEqual([{ column: '', reason: 'the row has 1 values, the header has 3 columns' }]);
+  });
+
+  it('counts the rows an import reads (its progress total) and refuses the same files', async () => {
+    const count = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return countRows(join(dir, name), formatOf(name), technicianFields);
+    };
+    const text = '\uFEFFemail,name\r\n\r\na@example.com,"Multi\nline"\r\n\r\n\r\nb@example.com,B\r\nc@example.com\r\n';
+    expect(await count('count.csv', text)).toBe(3);
+    expect((await read('count2.csv', text)).map((row) => row.line)).toEqual([3, 7, 8]);
+    expect(await count('count.ndjson', '{"email":"a@example.com"}\n\n{oops\n')).toBe(2);
+    await expect(count('count3.csv', 'email,phone\n')).rejects.toThrow(/unknown column "phone"/);
+    await expect(count('count4.csv', '')).rejects.toThrow(/count4\.csv is empty/);
+    await expect(count('count5.csv', 'email,name\n"a@example.com,A\n')).rejects.toThrow(/Cannot read .*count5\.csv as CSV/);
   });
 
   it('calls an empty file and a broken quote unreadable', async () => {
