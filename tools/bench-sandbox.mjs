@@ -12,11 +12,11 @@
 // ratios are medians of round-by-round ratios, which keeps a busy machine's drift out of them.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getApi, repoRoot } from './apis.mjs';
+import { quantile, serveCannedJson } from './bench-common.mjs';
 import { startMock } from './mock-server.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -27,7 +27,6 @@ const IN_FLIGHT = 32;
 const WARMUP_CALLS = 1_000;
 const STORED = 100_000;
 const KEY = 'your-private-key';
-const REPLY = JSON.stringify({ result: 'SUCCESS', details: {}, errorDetails: null });
 const targets = { throughput: 0.75, rssMb: 150 };
 
 /** @returns {Promise<import('../packages/sandbox/src/index.js')>} the built package, as a user gets it */
@@ -37,20 +36,8 @@ function importSandbox() {
 
 // ---- children: the servers ----------------------------------------------------------------------------
 async function serveBare() {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
-      response.end(REPLY);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  process.send?.({ url: `http://127.0.0.1:${address.port}` });
+  await serveCannedJson();
   answerCpu();
-  process.on('disconnect', () => process.exit(0));
 }
 
 /** A server child tells its CPU time when asked: the server's own cost per call, whatever the load generator costs. */
@@ -109,12 +96,6 @@ async function load(pool, calls) {
   const start = performance.now();
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return { opsPerSec: calls / ((performance.now() - start) / 1000), latenciesMs };
-}
-
-/** @param {number[]} values @param {number} q */
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * q))] ?? NaN;
 }
 
 /** @param {import('node:child_process').ChildProcess} process @returns {Promise<number>} its CPU time so far, in µs */

@@ -8,12 +8,11 @@
 // Within a process the variants are interleaved round by round and the median kept, which keeps a busy
 // machine's drift out of the ratios. Every loop is bounded in count and in time.
 import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { getApi, repoRoot } from './apis.mjs';
+import { median, quantile, serveCannedJson } from './bench-common.mjs';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -29,7 +28,6 @@ const KEY = 'bench-key';
 const TOKEN = 'bench-token';
 const TECHNICIAN = { email: 'john.doe@example.com', name: 'John Doe', profile: 'admin', language: 'de', timezone: 'Europe/Lisbon' };
 const GRANT = { emails: ['tech1@example.com', 'tech2@example.com'], codeExploitant: 'EXP01', dateFin: '2026-12-31' };
-const REPLY = JSON.stringify({ result: 'SUCCESS', details: {}, errorDetails: null });
 
 /**
  * The HTTP exchange each client makes, for the raw baselines to make the same one: take-control's
@@ -143,23 +141,6 @@ function importDist(pkg, file) {
 }
 
 // ---- child: the server -------------------------------------------------------------------------------
-async function serve() {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
-      response.end(REPLY);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  process.send?.({ url: `http://127.0.0.1:${address.port}` });
-  process.on('disconnect', () => process.exit(0));
-}
-
 // ---- child: one family, its variants interleaved round by round so that drift hits them alike --------
 /** @param {string} family @param {string} url */
 async function measure(family, url) {
@@ -219,12 +200,6 @@ function child(args) {
       if (code) reject(new Error(`bench child ${args.join(' ')} exited with ${code}`));
     });
   });
-}
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
 // ---- bundle sizes ---------------------------------------------------------------------------------------
@@ -322,8 +297,8 @@ async function main() {
    * @param {string} name @param {string} base @param {keyof Measures} measure
    */
   const spread = (name, base, measure) => {
-    const sorted = roundRatios(name, base, measure).sort((a, b) => a - b);
-    const at = (/** @type {number} */ q) => fmt(sorted[Math.floor((sorted.length - 1) * q)] ?? NaN);
+    const ratios = roundRatios(name, base, measure);
+    const at = (/** @type {number} */ q) => fmt(quantile(ratios, q));
     return `middle half of rounds ${at(0.25)}–${at(0.75)}`;
   };
   const fmt = (/** @type {number} */ n) => n.toFixed(2);
@@ -372,6 +347,6 @@ async function main() {
 }
 
 const [mode, ...rest] = process.argv.slice(2);
-if (mode === '--server') await serve();
+if (mode === '--server') await serveCannedJson();
 else if (mode === '--measure') await measure(String(rest[0]), String(rest[1]));
 else await main();
