@@ -239,6 +239,11 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
   };
 }
 
+/** A request's violation in an error message: where (`body /email`, `query dateFin`, `content-type`) and what is wrong. */
+export function describeViolation({ location, field, message }: Violation): string {
+  return `${location}${field ? ` ${field}` : ''} ${message}`;
+}
+
 /** @param headers the answer's own, completed here */
 function write(response: ServerResponse, status: number, text: string, headers: Record<string, string>) {
   if (text !== '') headers['content-length'] = String(Buffer.byteLength(text));
