@@ -118,13 +118,17 @@ export function createSpecValidator(spec) {
 
   /**
    * @param {HttpRequestData} request
-   * @returns {{ operation?: SpecOperation, pathParams?: Record<string, string>, violations: Violation[] }}
+   * @returns {{ operation?: SpecOperation, pathParams?: Record<string, string>, query: URLSearchParams, allowedMethods?: string[], violations: Violation[] }}
+   *   `query`: the URL's, parsed once here for the caller too; `allowedMethods`: when no operation matches, the
+   *   methods the spec documents for that path (none: an unknown path), e.g. for a 405's `Allow`
    */
   function checkRequest(request) {
     const url = parseUrl(request.url);
     const found = findOperation(request.method, url.pathname);
     if (!found) {
       return {
+        query: url.searchParams,
+        allowedMethods: operations.filter((operation) => operation.pattern.test(url.pathname)).map((operation) => operation.method),
         violations: [
           {
             operationId: '(none)',
@@ -186,7 +190,7 @@ export function createSpecValidator(spec) {
     } else {
       violations.push(...checkContent(requestBody.content, request.headers, /** @type {string} */ (request.body), where, request.json));
     }
-    return { operation, pathParams, violations };
+    return { operation, pathParams, query: url.searchParams, violations };
   }
 
   /**

@@ -57,6 +57,14 @@ describe('requests', () => {
     ]);
   });
 
+  it('hands back the query it parsed, and for a path without the method, the methods it has', () => {
+    expect(request('PUT', 'http://h/items/a@example.com?limit=10', json, { name: 'n' }).query.get('limit')).toBe('10');
+    expect(request('PUT', 'http://h/items/a@example.com', json, { name: 'n' }).query.get('limit')).toBeNull();
+    const wrongMethod = request('DELETE', 'http://h/items/a@example.com?limit=10', {});
+    expect([wrongMethod.operation, wrongMethod.allowedMethods, wrongMethod.query.get('limit')]).toEqual([undefined, ['PUT'], '10']);
+    expect(request('GET', 'http://h/nowhere', {}).allowedMethods).toEqual([]);
+  });
+
   it('a literal path wins over a template that also matches', () => {
     expect(request('GET', 'http://h/items/all', {}).operation?.operationId).toBe('listItems');
   });

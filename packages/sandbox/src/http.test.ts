@@ -71,6 +71,11 @@ describe('outside the spec operations', () => {
       expect([unknown.status, await unknown.json()]).toEqual([404, { status: 404, message: 'No operation of the spec is GET /nothing/here' }]);
       const wrongMethod = await fetch(`${url}/tech`, { method: 'DELETE' });
       expect([wrongMethod.status, await wrongMethod.json()]).toEqual([405, { status: 405, message: 'DELETE is not an operation of /tech' }]);
+      // RFC 9110: a 405 lists the methods the path has.
+      expect(wrongMethod.headers.get('allow')).toBe('POST');
+      const bulk = await fetch(`${url}/tech/bulk`, { method: 'GET' });
+      // PUT too: `/tech/bulk` is also `/tech/{techUsername}` for a technician named "bulk".
+      expect([bulk.status, bulk.headers.get('allow')]).toEqual([405, 'POST, PUT']);
       const control = await fetch(`${url}/__sandbox/nothing`);
       expect(control.status).toBe(404);
     } finally {

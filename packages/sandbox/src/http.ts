@@ -72,7 +72,6 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
 
   /** The steps from the request to the answer, all synchronous: the state changes at once, in arrival order. */
   function answer(method: string, rawUrl: string, headers: IncomingHttpHeaders, text: string): { reply: Reply; operation?: SpecOperation } {
-    const url = `http://sandbox${rawUrl}`;
     let json: unknown;
     if (text !== '' && isJson(headers['content-type'])) {
       try {
@@ -81,13 +80,14 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
         // left undefined: the validator reports the body as not JSON
       }
     }
-    const checked = validator.checkRequest({ method, url, headers: new HeaderReader(headers), body: text === '' ? undefined : text, json });
+    const checked = validator.checkRequest({ method, url: `http://sandbox${rawUrl}`, headers: new HeaderReader(headers), body: text === '' ? undefined : text, json });
     const operation = checked.operation;
     if (!operation) {
-      const pathname = rawUrl.split('?', 1)[0] ?? '/';
-      const otherMethod = validator.operations.some((candidate) => candidate.pattern.test(pathname));
-      return otherMethod
-        ? { reply: { status: 405, body: behaviour.errorBody(405, `${method} is not an operation of ${pathname}`) } }
+      // The validator matched the path as it matches operations; its finding names the path it read.
+      const pathname = checked.violations[0]?.field ?? rawUrl;
+      const allowed = checked.allowedMethods ?? [];
+      return allowed.length > 0
+        ? { reply: { status: 405, body: behaviour.errorBody(405, `${method} is not an operation of ${pathname}`), headers: { allow: allowed.join(', ') } } }
         : { reply: { status: 404, body: behaviour.errorBody(404, `No operation of the spec is ${method} ${pathname}`) } };
     }
     const authenticated = behaviour.authenticate(headers, operation);
@@ -108,10 +108,7 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
     const request: SandboxRequest = {
       operationId: operation.operationId,
       pathParams: checked.pathParams ?? {},
-      // Parsed on first use: most operations take no query.
-      get query() {
-        return new URL(url).searchParams;
-      },
+      query: checked.query,
       headers,
       body: json,
     };
@@ -240,6 +237,11 @@ export async function serveApi(options: ServeOptions): Promise<ApiServer> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** A request's violation in an error message: where (`body /email`, `query dateFin`, `content-type`) and what is wrong. */
+export function describeViolation({ location, field, message }: Violation): string {
+  return `${location}${field ? ` ${field}` : ''} ${message}`;
 }
 
 /** @param headers the answer's own, completed here */

@@ -172,6 +172,11 @@ describe('keys and bad input, in the vendor forms', () => {
     expect(requestViolations.length).toBeGreaterThan(0);
     const { result: badStatus } = await contract.invalid(() => client.setTechnicianStatus(john.email, 'paused' as never));
     expect(badStatus.error).toMatchObject({ status: 400, message: expect.stringMatching(/^Invalid request: body \/status must be equal to one of the allowed values/) });
+    const notJson = await fetch(`${baseUrl}/tech`, { method: 'POST', headers: { authorization: `INTEGRATION-KEY ${KEY}`, 'content-type': 'text/plain' }, body: 'john' });
+    expect([notJson.status, await notJson.json()]).toEqual([
+      400,
+      { status: 400, message: 'Invalid request: content-type "text/plain" is not documented (documented: application/json)' },
+    ]);
     expect(technicians()).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import type { Violation } from '@techapi/openapi-validator';
 import type { operations } from './spec-types.js';
 import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
-import type { ApiBehaviour } from '../http.js';
+import { describeViolation, type ApiBehaviour } from '../http.js';
 import { SPECS } from '../specs.js';
 import { error } from './answers.js';
 import * as tech from './paths/tech.js';
@@ -76,10 +76,6 @@ function describe(violations: Violation[]): string {
   const emptyEmails = new Set(
     violations.filter((violation) => /(^|\/)email$/.test(violation.field) && /fewer than 1 character/.test(violation.message)).map((violation) => violation.field),
   );
-  const words = violations.map((violation) => {
-    if (emptyEmails.has(violation.field)) return 'Email must not be empty';
-    const where = violation.location === 'body' ? `body${violation.field ? ` ${violation.field}` : ''}` : `${violation.location} ${violation.field}`;
-    return `${where} ${violation.message}`;
-  });
+  const words = violations.map((violation) => (emptyEmails.has(violation.field) ? 'Email must not be empty' : describeViolation(violation)));
   return [...new Set(words)].join('; ');
 }

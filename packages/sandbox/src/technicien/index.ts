@@ -7,7 +7,7 @@ import type { SpecOperation, SpecValidator, Violation } from '@techapi/openapi-v
 import type { operations } from './spec-types.js';
 import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
-import type { ApiBehaviour } from '../http.js';
+import { describeViolation, type ApiBehaviour } from '../http.js';
 import { SPECS } from '../specs.js';
 import { badRequest, unauthorized } from './answers.js';
 import * as authenticate2 from './paths/restapi_auth_authenticate2.js';
@@ -59,7 +59,7 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
     },
     // The vendor documents no answer to invalid input: the spec's 400 is its assumption.
     invalidRequest: (_operationId: string, violations: Violation[]) =>
-      badRequest(`Invalid request: ${violations.map((v) => `${v.location}${v.field ? ` ${v.field}` : ''} ${v.message}`).join('; ')}`),
+      badRequest(`Invalid request: ${violations.map(describeViolation).join('; ')}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: bindHandlers(handlers, { store, login, password }),
     state: () => store.state(),
