@@ -1,7 +1,7 @@
 // The rows of an import are checked against the spec's own `TechnicianCreate` schema, carried in the
-// build (tsup inlines the bundled spec): nothing of it is written again here.
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+// build (tsup inlines the bundled spec), by the contract validator the tests and the sandbox use
+// (@techapi/openapi-validator, bundled by tsup): nothing of the schema or of its checking is written again here.
+import { createSpecValidator, type Violation } from '@techapi/openapi-validator';
 import spec from '../../../dist/specs/take-control.json' with { type: 'json' };
 
 type Schema = { properties: Record<string, { type?: string; description?: string }>; required?: string[] };
@@ -27,24 +27,20 @@ export interface FieldProblem {
 
 export const describeProblem = (problem: FieldProblem) => (problem.column ? `${problem.column}: ${problem.reason}` : problem.reason);
 
-let validate: ReturnType<InstanceType<typeof Ajv2020>['compile']> | undefined;
+let validator: ReturnType<typeof createSpecValidator> | undefined;
 
 /** The problems of one technician against the spec's schema; none when it is valid. */
 export function checkTechnician(technician: Record<string, unknown>): FieldProblem[] {
-  if (!validate) {
-    // Keywords OpenAPI adds (`examples` is JSON Schema's own) are allowed; formats are checked as the contract tests do.
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    validate = ajv.compile(technicianSchema);
-  }
-  if (validate(technician)) return [];
-  return (validate.errors ?? []).map(describe);
+  validator ??= createSpecValidator(spec);
+  return validator.validate(technicianSchema, technician).map(describe);
 }
 
-function describe(error: ErrorObject): FieldProblem {
-  const column = error.keyword === 'required' ? String(error.params.missingProperty) : error.instancePath.replace(/^\//, '');
-  if (error.keyword === 'required') return { column, reason: 'is required' };
-  if (error.keyword === 'minLength' && error.params.limit === 1) return { column, reason: 'must not be empty' };
-  if (error.keyword === 'format') return { column, reason: `is not a valid ${error.params.format}` };
-  return { column, reason: error.message ?? error.keyword };
+/** A finding in the CLI's words: the column (the field's JSON pointer, `/email`, without its slash) and the reason. */
+function describe(violation: Violation): FieldProblem {
+  const column = violation.field.replace(/^\//, '');
+  const { keyword, params } = violation;
+  if (keyword === 'required') return { column, reason: 'is required' };
+  if (keyword === 'minLength' && params?.limit === 1) return { column, reason: 'must not be empty' };
+  if (keyword === 'format') return { column, reason: `is not a valid ${String(params?.format)}` };
+  return { column, reason: violation.message };
 }
