@@ -12,10 +12,18 @@ export const technicianSchema = spec.components.schemas.TechnicianCreate as unkn
 export const technicianFields: readonly string[] = Object.keys(technicianSchema.properties);
 export const requiredFields: readonly string[] = technicianSchema.required ?? [];
 
+type Server = { url: string; variables?: Record<string, { default: string }> };
+const server: Server =
+  (spec.servers as Server[])[0] ??
+  (() => {
+    throw new Error('The Take Control spec has no server');
+  })();
+
+/** The region the spec's server defaults to (`us0`). */
+export const defaultRegion = server.variables?.region?.default ?? '';
+
 /** The default base URL: the spec's server, with its variables' defaults (or the region given). */
 export function takeControlUrl(region?: string): string {
-  const [server] = spec.servers as { url: string; variables?: Record<string, { default: string }> }[];
-  if (!server) throw new Error('The Take Control spec has no server');
   return server.url.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'region' && region ? region : (server.variables?.[name]?.default ?? '')));
 }
 
