@@ -10,7 +10,6 @@ export const technicianSchema = spec.components.schemas.TechnicianCreate as unkn
 
 /** The columns an import knows: the schema's properties, in the spec's order. */
 export const technicianFields: readonly string[] = Object.keys(technicianSchema.properties);
-export const requiredFields: readonly string[] = technicianSchema.required ?? [];
 
 type Server = { url: string; variables?: Record<string, { default: string }> };
 const server: Server =
