@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendJson, startLocalServer, type ReceivedRequest } from '../../../tools/testing/local-server.mjs';
+import takeControlSpec from '../../../dist/specs/take-control.json' with { type: 'json' };
+import technicienSpec from '../../../dist/specs/technicien.json' with { type: 'json' };
 import { techapi, tempDir } from './testing/run.js';
 
 const { dir, remove } = tempDir('cli-usage-');
@@ -35,6 +37,14 @@ describe('help', () => {
     const run = await techapi([group, command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`Examples:\\n(.*\\n)*.*\\$ .*techapi ${group} ${command}`));
+  });
+
+  it("shows the spec's servers as the default base URLs", async () => {
+    const unwrap = (text: string) => text.replace(/\s+/g, ' ');
+    expect(unwrap((await techapi(['take-control', 'import', '--help'])).stdout)).toContain(
+      `as in ${takeControlSpec.servers[0]?.url.replace('{region}', '<region>')} (default: ${takeControlSpec.servers[0]?.variables.region.default})`,
+    );
+    expect(unwrap((await techapi(['technicien', 'grant', '--help'])).stdout)).toContain(`else ${technicienSpec.servers[0]?.url})`);
   });
 });
 

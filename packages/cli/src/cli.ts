@@ -5,12 +5,12 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ApiError } from '@techapi/take-control';
 import type { Technicien } from '@techapi/technicien';
-import { refuseSecretFlags, takeControl, technicien, type TakeControlFlags, type TechnicienFlags } from './config.js';
+import { refuseSecretFlags, takeControl, technicien, technicienDefaultUrl, type TakeControlFlags, type TechnicienFlags } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { runImport, type ImportSummary } from './import.js';
 import { createProgress } from './progress.js';
 import { formatOf } from './rows.js';
-import { checkTechnician, technicianFields } from './schema.js';
+import { checkTechnician, defaultRegion, takeControlUrl, technicianFields } from './schema.js';
 import { checkTechnicien } from './technicien-schema.js';
 
 const EXIT_HELP = `
@@ -38,7 +38,7 @@ const positiveInteger = (name: string) => (value: string) => {
 function takeControlOptions(command: Command): Command {
   return command
     .option('--base-url <url>', 'the API base URL, e.g. a sandbox or a mock (default: TAKE_CONTROL_URL, else the region)')
-    .option('--region <region>', 'the account region, as in https://api.<region>.swi-rc.com/rest (default: us0)')
+    .option('--region <region>', `the account region, as in ${takeControlUrl('<region>')} (default: ${defaultRegion})`)
     .option('--key-file <file>', 'a file holding the integration key (default: TAKE_CONTROL_KEY)')
     .addOption(new Option('--key <key>').hideHelp())
     .option('--json', 'print the result as one JSON object');
@@ -46,7 +46,7 @@ function takeControlOptions(command: Command): Command {
 
 function technicienOptions(command: Command): Command {
   return command
-    .option('--base-url <url>', 'the API base URL (default: OCEAN_URL, else https://v3.oceansystem.com/ocean)')
+    .option('--base-url <url>', `the API base URL (default: OCEAN_URL, else ${technicienDefaultUrl})`)
     .option('--login <login>', 'the Océan login (default: OCEAN_LOGIN)')
     .option('--password-file <file>', 'a file holding the password (default: OCEAN_PASSWORD)')
     .option('--token-file <file>', 'a file holding a token, instead of a login (default: OCEAN_TOKEN)')

@@ -7,9 +7,12 @@ import { createTakeControlClient, undiciTransport, type TakeControlClient } from
 import { createTechnicienClient, type TechnicienClient } from '@techapi/technicien';
 import technicienSpec from '../../../dist/specs/technicien.json' with { type: 'json' };
 import { UsageError } from './errors.js';
-import { takeControlUrl } from './schema.js';
+import { defaultRegion, takeControlUrl } from './schema.js';
 
 type Env = Record<string, string | undefined>;
+
+/** Océan's default base URL: the spec's server. */
+export const technicienDefaultUrl = technicienSpec.servers[0]?.url ?? '';
 
 export interface TakeControlFlags {
   baseUrl?: string;
@@ -64,7 +67,7 @@ function checkedUrl(url: string, from: string): string {
 export function takeControlBaseUrl(flags: TakeControlFlags, env: Env = process.env): string {
   if (flags.baseUrl) return checkedUrl(flags.baseUrl, '--base-url');
   if (flags.region) {
-    if (!/^[a-z0-9-]+$/i.test(flags.region)) throw new UsageError(`--region is a region name such as us0, not "${flags.region}".`);
+    if (!/^[a-z0-9-]+$/i.test(flags.region)) throw new UsageError(`--region is a region name such as ${defaultRegion}, not "${flags.region}".`);
     return takeControlUrl(flags.region);
   }
   if (env.TAKE_CONTROL_URL) return checkedUrl(env.TAKE_CONTROL_URL, 'TAKE_CONTROL_URL');
@@ -87,7 +90,7 @@ export function technicien(flags: TechnicienFlags, env: Env = process.env): { cl
     ? checkedUrl(flags.baseUrl, '--base-url')
     : env.OCEAN_URL
       ? checkedUrl(env.OCEAN_URL, 'OCEAN_URL')
-      : (technicienSpec.servers[0]?.url ?? '');
+      : technicienDefaultUrl;
   const token = readSecret(flags.tokenFile, env.OCEAN_TOKEN, '--token-file');
   const login = flags.login ?? env.OCEAN_LOGIN;
   const password = readSecret(flags.passwordFile, env.OCEAN_PASSWORD, '--password-file');

@@ -20,6 +20,9 @@ const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs'];
  * @property {string} field     the parameter or header name, or a JSON pointer into the body ('' for the whole)
  * @property {string} message
  * @property {'validator' | 'prism'} [source]  who found it; absent means this validator
+ * @property {string} [keyword]  for a schema finding, the JSON Schema keyword that failed (Ajv's), so a caller
+ *   can word it its own way without parsing `message`
+ * @property {Record<string, any>} [params]  that keyword's details, as Ajv gives them (`{ limit: 1 }`, `{ format: 'email' }`)
  *
  * @typedef {Pick<Headers, 'get' | 'has'>} HeaderReader  a Headers, or any reader of header values by name
  *
@@ -110,7 +113,13 @@ export function createSpecValidator(spec) {
     for (const error of validate.errors ?? []) {
       const missing = error.keyword === 'required' ? `/${error.params.missingProperty}` : '';
       const extra = error.keyword === 'additionalProperties' ? `/${error.params.additionalProperty}` : '';
-      const violation = { ...where, field: `${field}${error.instancePath}${missing}${extra}`, message: error.message ?? error.keyword };
+      const violation = {
+        ...where,
+        field: `${field}${error.instancePath}${missing}${extra}`,
+        message: error.message ?? error.keyword,
+        keyword: error.keyword,
+        params: error.params,
+      };
       unique.set(`${violation.field}\n${violation.message}`, violation);
     }
     return [...unique.values()];

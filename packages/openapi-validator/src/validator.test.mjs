@@ -94,6 +94,18 @@ describe('requests', () => {
       expect.objectContaining({ location: 'body', message: 'the operation takes no body, one was sent' }),
     ]);
   });
+
+  it("a schema finding carries Ajv's keyword and params, for callers that word it their own way", () => {
+    const item = spec.components.schemas.Item;
+    expect(validator.validate(item, { name: '', id: 'one' })).toEqual([
+      expect.objectContaining({ field: '/name', keyword: 'minLength', params: { limit: 1 } }),
+      expect.objectContaining({ field: '/id', keyword: 'type', params: { type: 'integer' } }),
+    ]);
+    expect(validator.validate(item, {})).toEqual([expect.objectContaining({ field: '/name', keyword: 'required', params: { missingProperty: 'name' } })]);
+    expect(request('PUT', 'http://h/items/nobody', json, { name: 'n' }).violations).toEqual([
+      expect.objectContaining({ location: 'path', field: 'itemId', keyword: 'format', params: { format: 'email' } }),
+    ]);
+  });
 });
 
 describe('for a server: the parsed body, any header reader, URLs split without the parser when plain', () => {
