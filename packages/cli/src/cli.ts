@@ -1,7 +1,6 @@
 // techapi: the command line. Each command builds its client from the environment and flags (config.ts),
 // calls it, and prints a result; import is in import.ts. Exit codes: see EXIT in errors.ts.
 import { readFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { ApiError } from '@techapi/take-control';
 import type { Technicien } from '@techapi/technicien';
@@ -9,7 +8,8 @@ import { refuseSecretFlags, takeControl, technicien, technicienDefaultUrl, type 
 import { EXIT, UsageError } from './errors.js';
 import { runImport, type ImportSummary } from './import.js';
 import { createProgress } from './progress.js';
-import { formatOf } from './rows.js';
+import { readingOf, readingOptions, type ReadingFlags } from './read/flags.js';
+import { reportPathFor } from './report.js';
 import { checkTechnician, defaultRegion, takeControlUrl, technicianFields } from './schema.js';
 import { checkTechnicien } from './technicien-schema.js';
 
@@ -105,12 +105,13 @@ export function buildProgram(): Command {
   }
 
   takeControlOptions(
-    tc
-      .command('import <file>')
-      .description(
-        'create the technicians of a CSV (header row of field names: email,name,profile,language,timezone), JSON (an array of objects) or NDJSON file, in batches; resumable',
-      )
-      .addOption(new Option('--format <format>', 'the file format, when its extension does not say').choices(['csv', 'json', 'ndjson']))
+    readingOptions(
+      tc
+        .command('import <file>')
+        .description(
+          'create the technicians of a CSV or TSV file (Excel\'s and Google Sheets\' included), an .xlsx workbook, a JSON array of objects or NDJSON, in batches; resumable',
+        ),
+    )
       .option('--batch-size <n>', 'technicians per bulk request', positiveInteger('--batch-size'), 100)
       .option('--dry-run', 'only check the rows (schema, repeated emails): send nothing')
       .option('--journal <file>', 'where the journal goes (default: <file>.journal beside the input)')
@@ -123,18 +124,23 @@ export function buildProgram(): Command {
         'TAKE_CONTROL_KEY=... techapi take-control import technicians.csv',
         'techapi take-control import technicians.ndjson --key-file ~/.tc-key --batch-size 50 --json',
         'techapi take-control import technicians.failed.csv     # the report, once fixed',
+        'techapi take-control import rh-export.xlsx --sheet Techniciens --column email="Mail pro"',
       )}
+Reading: the encoding (UTF-8, UTF-16 with a byte order mark, else Windows-1252, said on the first line), the
+separator (, ; tab |) and the columns are found from the file: a header such as Email, E-mail, Adresse e-mail,
+Courriel, Name, Nom, Prénom + Nom, Profil, Langue or Fuseau horaire names its field, in any case, with or
+without accents. The first lines say which column gives which field; other columns are not sent.
+
 Each row is checked against the API's schema before anything is sent; invalid rows and rows whose email
 is on an earlier line are reported and not sent. A 429 is waited out. Interrupted (Ctrl-C, kill, lost
 network)? Run the same command again: the journal skips what was created, and nothing is created twice.
 The failed rows go to a report with a "reason" column, ready to fix and import again.
 ${EXIT_HELP}`,
     )
-    .action(async (file: string, flags: TakeControlFlags & { json?: boolean; format?: string; batchSize: number; dryRun?: boolean; journal?: string; report?: string }) => {
+    .action(async (file: string, flags: TakeControlFlags & ReadingFlags & { json?: boolean; batchSize: number; dryRun?: boolean; journal?: string; report?: string }) => {
       refuseSecretFlags({ ...flags }, { key: 'TAKE_CONTROL_KEY' });
-      const format = formatOf(file, flags.format);
+      const { format, ...reading } = readingOf(file, flags);
       const connection = flags.dryRun ? undefined : takeControl(flags);
-      const stem = join(dirname(file), basename(file, extname(file)));
       const stop = new AbortController();
       const abort = new AbortController();
       const onSigint = () => {
@@ -149,10 +155,11 @@ ${EXIT_HELP}`,
         summary = await runImport({
           file,
           format,
+          reading,
           batchSize: flags.batchSize,
           dryRun: Boolean(flags.dryRun),
           journalPath: flags.journal ?? `${file}.journal`,
-          reportPath: flags.report ?? `${stem}.failed.${format === 'csv' ? 'csv' : 'ndjson'}`,
+          reportPath: flags.report ?? reportPathFor(file, format),
           client: connection?.client,
           baseUrl: connection?.baseUrl ?? '',
           progress: createProgress(process.stderr, flags.dryRun ? 'check' : 'import'),

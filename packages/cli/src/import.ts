@@ -6,13 +6,15 @@ import type { ApiError, TakeControlClient, TechnicianCreate } from '@techapi/tak
 import { openJournal, type Journal } from './journal.js';
 import type { Counts, Progress } from './progress.js';
 import { openReport } from './report.js';
-import { countRows, openRows, type InputFormat, type Row } from './rows.js';
+import { countRows, openRows, type InputFormat, type ReadOptions, type Row } from './rows.js';
 import { checkTechnician, describeProblem, technicianFields } from './schema.js';
 import { UsageError } from './errors.js';
 
 export interface ImportOptions {
   file: string;
   format: InputFormat;
+  /** How to read the file when it does not say: --encoding, --delimiter, --column, --sheet. */
+  reading?: Omit<ReadOptions, 'format' | 'fields'>;
   batchSize: number;
   dryRun: boolean;
   journalPath: string;
@@ -60,6 +62,18 @@ const MAX_UNANSWERED = 10;
 
 class Stopped extends Error {}
 
+/** How many failure reasons the terminal shows, for every format. */
+const FIRST_FAILURES = 5;
+
+/** What the reading noticed at the end (values trimmed), and the first failures' reasons, on stderr. */
+function printEnd(notices: string[], firstFailures: string[], failed: number): void {
+  const lines = [...notices];
+  if (firstFailures.length) {
+    lines.push(`${failed > firstFailures.length ? `The first ${firstFailures.length} of ${failed} failed rows` : 'Failed rows'}:`, ...firstFailures.map((reason) => `  ${reason}`));
+  }
+  if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
+}
+
 interface Pending {
   row: Row;
   email: string;
@@ -72,11 +86,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const startedAt = Date.now();
 
   // A first pass counts the rows for the progress display, and finds an unreadable file before anything is sent.
+  const reading: ReadOptions = { ...options.reading, format, fields: technicianFields };
   let expected = 0;
-  if (!dryRun) expected = await countRows(file, format, technicianFields);
+  if (!dryRun) expected = await countRows(file, reading);
 
-  const source = await openRows(file, format, technicianFields);
-  const report = openReport(options.reportPath, format, source.columns);
+  const source = await openRows(file, reading);
+  for (const notice of source.notices) process.stderr.write(`${notice}\n`);
+  const report = openReport(options.reportPath, source);
+  /** The first reasons, printed once the run ends: the report has them all. */
+  const firstFailures: string[] = [];
   const journal: Journal | undefined = dryRun ? undefined : openJournal(options.journalPath, options.baseUrl);
   const summary: ImportSummary = {
     file,
@@ -95,6 +113,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const counts = (): Counts => ({ done: dryRun ? summary.total : summary.created + summary.failed, created: summary.created, failed: summary.failed });
   const fail = async (row: Row, reason: string) => {
     summary.failed++;
+    if (firstFailures.length < FIRST_FAILURES) firstFailures.push(`line ${row.line}: ${reason}`);
     await report.add(row.original, `line ${row.line}: ${reason}`);
   };
   const firstLine = new Map<string, number>();
@@ -151,6 +170,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   }
   progress.update(counts());
   progress.stop();
+  printEnd(source.endNotices(), firstFailures, summary.failed);
   const wrote = await report.close();
   summary.seconds = (Date.now() - startedAt) / 1000;
   summary.rowsPerSecond = summary.seconds > 0 ? Math.round((summary.total - summary.resumed) / summary.seconds) : 0;

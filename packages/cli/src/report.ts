@@ -1,12 +1,26 @@
 // The failure report: the rows that failed, as they were written, plus the reason, so that the file can be
-// fixed and imported again (an import ignores the `reason` column). CSV in, CSV out; JSON or NDJSON in,
-// NDJSON out. Written as the import goes, to a temporary file renamed at the end.
+// fixed and imported again with the same command (an import ignores the `reason` column). Delimited text
+// or a workbook in: CSV out, with the input's columns in their order and its separator (a workbook's report
+// is comma-separated), in UTF-8 with a byte order mark, so that Excel opens it with its accents. JSON or
+// NDJSON in: NDJSON out. Written as the import goes, to a temporary file renamed at the end.
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { REASON_COLUMN, type InputFormat } from './rows.js';
+import { basename, dirname, extname, join } from 'node:path';
+import { REASON_COLUMN, type InputFormat, type RowSource } from './rows.js';
 
-/** One CSV field, quoted when it must be (RFC 4180). */
-const csvField = (value: string) => (/[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+/** Where the report of `file` goes by default: beside it, `<name>.failed.<ext>`. */
+export function reportPathFor(file: string, format: InputFormat): string {
+  const stem = join(dirname(file), basename(file, extname(file)));
+  const extension = format === 'json' || format === 'ndjson' ? '.ndjson' : format === 'tsv' ? extname(file) || '.tsv' : '.csv';
+  return `${stem}.failed${extension}`;
+}
+
+/** Writes delimited values, quoted when they must be (RFC 4180, with any separator). */
+function delimitedLine(delimiter: string): (values: string[]) => string {
+  const special = new RegExp(`["\\r\\n${delimiter.replace(/[\\\]^-]/g, '\\$&')}]|^\\s|\\s$`);
+  const field = (value: string) => (special.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  return (values) => `${values.map(field).join(delimiter)}\n`;
+}
 
 export interface FailureReport {
   readonly path: string;
@@ -18,16 +32,27 @@ export interface FailureReport {
   discard(): Promise<void>;
 }
 
-export function openReport(path: string, format: InputFormat, columns: () => string[] | undefined): FailureReport {
+export function openReport(path: string, source: Pick<RowSource, 'format' | 'columns' | 'dialect'>): FailureReport {
   const partial = `${path}.partial`;
+  const delimited = source.format !== 'json' && source.format !== 'ndjson';
+  const line = delimitedLine(source.dialect.delimiter ?? ',');
   let out: WriteStream | undefined;
   let count = 0;
+  /** The input's columns, the reason column of a report read back in and empty trailing ones left out. */
+  const kept = () => {
+    const header = source.columns() ?? [];
+    let width = header.length;
+    while (width > 0 && !header[width - 1]) width--;
+    return header.slice(0, width).flatMap((column, index) => (column === REASON_COLUMN ? [] : [index]));
+  };
   const write = async (text: string) => {
     if (!out) {
       out = createWriteStream(partial);
       await once(out, 'open');
-      const header = columns();
-      if (format === 'csv' && header) out.write(`${[...header.filter((column) => column !== REASON_COLUMN), REASON_COLUMN].map(csvField).join(',')}\n`);
+      if (delimited) {
+        const header = source.columns() ?? [];
+        out.write(`\uFEFF${line([...kept().map((index) => header[index] ?? ''), REASON_COLUMN])}`);
+      }
     }
     if (!out.write(text)) await once(out, 'drain');
   };
@@ -43,12 +68,10 @@ export function openReport(path: string, format: InputFormat, columns: () => str
     },
     async add(original, reason) {
       count++;
-      if (format === 'csv') {
-        const header = columns() ?? [];
+      if (delimited) {
         const values = Array.isArray(original) ? original.map(String) : [];
-        // A report read back in is a CSV of the same columns: its old reason is replaced by the new one.
-        const kept = header.flatMap((column, index) => (column === REASON_COLUMN ? [] : [values[index] ?? '']));
-        await write(`${[...kept, reason].map(csvField).join(',')}\n`);
+        // A report read back in has the same columns: its old reason is replaced by the new one.
+        await write(line([...kept().map((index) => values[index] ?? ''), reason]));
       } else {
         const row = typeof original === 'object' && original !== null && !Array.isArray(original) ? { ...original, [REASON_COLUMN]: reason } : { row: original, [REASON_COLUMN]: reason };
         await write(`${JSON.stringify(row)}\n`);
