@@ -58,8 +58,8 @@ describe('usage errors exit 2 with what to do', () => {
     ['a password given as a flag', () => ['technicien', 'grant', '--emails', 'a@example.com', '--code-exploitant', 'E', '--until', '2026-12-31', '--password', 'p'], {}, /--password takes no value on the command line .*: set OCEAN_PASSWORD, or pass --password-file <file>\./],
     ['a key file that is not there', () => ['take-control', 'import', valid(), '--key-file', join(dir, 'none')], {}, /--key-file .*none: cannot read it \(ENOENT\)/],
     ['a file that is not there', () => ['take-control', 'import', join(dir, 'none.csv')], { TAKE_CONTROL_KEY: 'k' }, /Cannot read .*none\.csv: no such file/],
-    ['an unknown column', () => ['take-control', 'import', file('u.csv', 'email,nom\n'), '--dry-run'], {}, /line 1: unknown column "nom"\. The columns are the API's field names: email, name, profile/],
-    ['an unknown extension', () => ['take-control', 'import', file('t.txt', ''), '--dry-run'], {}, /name it \.csv, \.json, \.ndjson or \.jsonl, or pass --format/],
+    ['no email column', () => ['take-control', 'import', file('u.csv', 'mail pro,nom\n'), '--dry-run'], {}, /u\.csv: no column gives the email \(its columns: "mail pro", "nom"\)\. Name it with --column email=/],
+    ['an unknown extension', () => ['take-control', 'import', file('t.pdf', ''), '--dry-run'], {}, /name it \.csv, \.tsv, \.txt, \.json, \.ndjson, \.jsonl or \.xlsx, or pass --format/],
     ['a batch size of 0', () => ['take-control', 'import', valid(), '--batch-size', '0'], {}, /--batch-size must be a whole number of at least 1/],
     ['a bad base URL', () => ['take-control', 'import', valid(), '--base-url', 'localhost:4020'], { TAKE_CONTROL_KEY: 'k' }, /--base-url is not an http\(s\) URL: localhost:4020/],
     ['a create with a bad email', () => ['take-control', 'create', '--email', 'nope', '--name', 'N'], { TAKE_CONTROL_KEY: 'k' }, /--email: is not a valid email/],
@@ -87,7 +87,7 @@ describe('--dry-run', () => {
     expect(run.code).toBe(1);
     expect(readFileSync(join(dir, 'dry.failed.csv'), 'utf8')).toBe(
       [
-        'email,name,profile,reason',
+        '\uFEFFemail,name,profile,reason',
         'bad,B,,line 3: email: is not a valid email',
         ',C,,line 4: email: is required',
         'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is imported"',
