@@ -2,8 +2,12 @@
 // (`stream.xlsx.WorkbookReader`): a well-kept library that unzips and parses the sheet as it streams, so a
 // 200,000-row workbook is never held whole (its shared strings are, as Excel keeps them in one part).
 // exceljs 4.4 is CommonJS and runs on Node 20; it is loaded only when a workbook is read.
+// One flaw of its reader is worked around here: it decodes each zip chunk of XML on its own, so a character
+// whose UTF-8 bytes fall across two chunks becomes U+FFFD (about 1 row in 7,000 of accented names; exceljs
+// issues #2063, #2084, #2316, fixes proposed and not merged). The parts are handed to it already decoded.
 // The first sheet of the workbook, or the one `--sheet` names. Each cell becomes the text it shows: a
 // formula its result, a link its text, rich text its characters.
+import { StringDecoder } from 'node:string_decoder';
 import type ExcelJS from 'exceljs';
 import { UsageError } from '../errors.js';
 import { openFile } from './encoding.js';
@@ -24,7 +28,7 @@ export async function openSheet(file: string, wanted?: string): Promise<Sheet> {
   const stream = await openFile(file);
   // Loaded only for a workbook: it is large, and every other command starts faster without it.
   const { default: excel } = await import('exceljs');
-  const workbook = new excel.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const workbook = new (decodingReader(excel))(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
   const sheets = workbook[Symbol.asyncIterator]();
   const names = () => ((workbook as unknown as { model?: WorkbookModel }).model?.sheets ?? []).map((sheet) => sheet.name);
   const broken = (error: unknown) =>
@@ -44,6 +48,36 @@ export async function openSheet(file: string, wanted?: string): Promise<Sheet> {
   const found = names();
   if (wanted) throw new UsageError(`${file} has no sheet "${wanted}": its sheets are ${found.map((name) => `"${name}"`).join(', ') || 'none'}.`);
   throw new UsageError(`${file} has no sheet to read.`);
+}
+
+type Internals = {
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+};
+
+/** exceljs's WorkbookReader, given its XML parts as text decoded across chunk boundaries. */
+function decodingReader(excel: typeof ExcelJS): typeof ExcelJS.stream.xlsx.WorkbookReader {
+  const Base = excel.stream.xlsx.WorkbookReader as unknown as new (...args: unknown[]) => Internals;
+  class DecodingReader extends Base {
+    override _parseSharedStrings(entry: NodeJS.ReadableStream) {
+      entry.setEncoding('utf8'); // the stream's own decoder keeps a character's bytes together
+      return super._parseSharedStrings(entry);
+    }
+    override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+      return super._parseWorksheet(decoded(iterator), sheetNo);
+    }
+  }
+  return DecodingReader as unknown as typeof ExcelJS.stream.xlsx.WorkbookReader;
+}
+
+async function* decoded(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
 
 async function* rowsOf(reader: Reader, stream: NodeJS.ReadableStream & { destroy(): void }, broken: (error: unknown) => Error): AsyncGenerator<TextRecord> {
