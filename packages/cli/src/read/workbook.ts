@@ -1,14 +1,17 @@
-// Stage 2 for workbooks: an .xlsx sheet to records, row by row. Read with exceljs's streaming reader
-// (`stream.xlsx.WorkbookReader`): a well-kept library that unzips and parses the sheet as it streams, so a
-// 200,000-row workbook is never held whole (its shared strings are, as Excel keeps them in one part).
-// exceljs 4.4 is CommonJS and runs on Node 20; it is loaded only when a workbook is read.
-// One flaw of its reader is worked around here: it decodes each zip chunk of XML on its own, so a character
-// whose UTF-8 bytes fall across two chunks becomes U+FFFD (about 1 row in 7,000 of accented names; exceljs
-// issues #2063, #2084, #2316, fixes proposed and not merged). The parts are handed to it already decoded.
-// The first sheet of the workbook, or the one `--sheet` names. Each cell becomes the text it shows: a
-// formula its result, a link its text, rich text its characters.
+// Stage 2 for workbooks: an .xlsx sheet to records, row by row, streamed: a 200,000-row workbook is never
+// held whole (its shared strings are: Excel keeps the text of every cell in that one part).
+// exceljs 4.4's streaming `WorkbookReader` (CommonJS, runs on Node 20; loaded only when a workbook is read)
+// unzips the workbook, names its sheets and reads the shared strings. The chosen sheet's XML is parsed by
+// saxes, the XML parser exceljs itself uses, into plain rows of text: exceljs's own Row and Cell objects
+// made reading a workbook ~4x slower than reading the same rows as CSV (tools/bench-read.mjs).
+// Its reader also decodes each zip chunk of XML on its own, so a character whose UTF-8 bytes fall across two
+// chunks became U+FFFD (exceljs issues #2063, #2084, #2316; fixes proposed, not merged): every part is
+// decoded here across chunk boundaries instead.
+// The first sheet of the workbook, or the one `--sheet` names. Each cell gives the text it shows: a shared
+// or inline string (rich text joined), a number as written, a formula its cached result.
 import { StringDecoder } from 'node:string_decoder';
 import type ExcelJS from 'exceljs';
+import { SaxesParser } from 'saxes';
 import { UsageError } from '../errors.js';
 import { openFile } from './encoding.js';
 import type { TextRecord } from './dialect.js';
@@ -20,42 +23,42 @@ export interface Sheet {
   records: AsyncIterable<TextRecord>;
 }
 
-type Reader = ExcelJS.stream.xlsx.WorksheetReader & { name: string };
-type WorkbookModel = { sheets?: { name: string }[] };
+/** What a sheet event of exceljs's reader carries: its name, and (set here) its XML as text. */
+type SheetEntry = { name: string; xml?: AsyncIterable<string> };
+type Internals = {
+  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<{ eventType: string; value: SheetEntry }>;
+  model?: { sheets?: { name: string }[] };
+  sharedStrings?: unknown[];
+};
 
 /** Opens the sheet `wanted` (default: the first) of the workbook `file`; a missing sheet or a broken file is a UsageError. */
 export async function openSheet(file: string, wanted?: string): Promise<Sheet> {
   const stream = await openFile(file);
-  // Loaded only for a workbook: it is large, and every other command starts faster without it.
   const { default: excel } = await import('exceljs');
   const workbook = new (decodingReader(excel))(stream, { worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', entries: 'ignore' });
+  const internals = workbook as unknown as Internals;
   const sheets = workbook[Symbol.asyncIterator]();
-  const names = () => ((workbook as unknown as { model?: WorkbookModel }).model?.sheets ?? []).map((sheet) => sheet.name);
+  const names = () => (internals.model?.sheets ?? []).map((sheet) => sheet.name);
   const broken = (error: unknown) =>
     new UsageError(`Cannot read ${file} as an Excel workbook (.xlsx): ${(error as Error).message}. Open it in Excel and save it again as .xlsx, or as "CSV UTF-8".`);
   try {
     for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
-      const reader = next.value as Reader;
-      const target = wanted ?? names()[0] ?? reader.name;
-      if (reader.name !== target) continue;
-      return { name: reader.name, names: names(), records: rowsOf(reader, stream, broken) };
+      const sheet = next.value as unknown as SheetEntry;
+      if (sheet.name !== (wanted ?? names()[0] ?? sheet.name) || !sheet.xml) continue;
+      const records = sheetRecords(sheet.xml, internals.sharedStrings ?? [], broken, () => stream.destroy());
+      return { name: sheet.name, names: names(), records };
     }
   } catch (error) {
     stream.destroy();
     throw error instanceof UsageError ? error : broken(error);
   }
   stream.destroy();
-  const found = names();
-  if (wanted) throw new UsageError(`${file} has no sheet "${wanted}": its sheets are ${found.map((name) => `"${name}"`).join(', ') || 'none'}.`);
+  if (wanted) throw new UsageError(`${file} has no sheet "${wanted}": its sheets are ${names().map((name) => `"${name}"`).join(', ') || 'none'}.`);
   throw new UsageError(`${file} has no sheet to read.`);
 }
 
-type Internals = {
-  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown>;
-  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
-};
-
-/** exceljs's WorkbookReader, given its XML parts as text decoded across chunk boundaries. */
+/** exceljs's WorkbookReader, its parts decoded across chunk boundaries, each sheet's XML handed over as text. */
 function decodingReader(excel: typeof ExcelJS): typeof ExcelJS.stream.xlsx.WorkbookReader {
   const Base = excel.stream.xlsx.WorkbookReader as unknown as new (...args: unknown[]) => Internals;
   class DecodingReader extends Base {
@@ -63,8 +66,11 @@ function decodingReader(excel: typeof ExcelJS): typeof ExcelJS.stream.xlsx.Workb
       entry.setEncoding('utf8'); // the stream's own decoder keeps a character's bytes together
       return super._parseSharedStrings(entry);
     }
-    override _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
-      return super._parseWorksheet(decoded(iterator), sheetNo);
+    override *_parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+      for (const event of super._parseWorksheet(iterator, sheetNo)) {
+        event.value.xml = decoded(iterator);
+        yield event;
+      }
     }
   }
   return DecodingReader as unknown as typeof ExcelJS.stream.xlsx.WorkbookReader;
@@ -80,35 +86,88 @@ async function* decoded(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<
   if (rest) yield rest;
 }
 
-async function* rowsOf(reader: Reader, stream: NodeJS.ReadableStream & { destroy(): void }, broken: (error: unknown) => Error): AsyncGenerator<TextRecord> {
-  try {
-    for await (const row of reader) {
-      const cells = row.values as unknown[];
-      const values: string[] = [];
-      for (let index = 1; index < cells.length; index++) values.push(cellText(cells[index]));
-      if (values.every((value) => value === '')) continue;
-      yield { values, line: row.number };
+/** `C12` → 2: the 0-based column of a cell reference. */
+function columnOf(reference: string): number {
+  let column = 0;
+  for (let index = 0; index < reference.length; index++) {
+    const code = reference.charCodeAt(index);
+    if (code < 65 || code > 90) break;
+    column = column * 26 + (code - 64);
+  }
+  return column - 1;
+}
+
+/**
+ * The rows of a sheet's XML (SpreadsheetML `sheetData`: `<row r>` of `<c r t>` holding `<v>`, or `<is><t>`
+ * for an inline string), skipping rows with no value. `onEnd` runs when the rows are read or dropped.
+ */
+async function* sheetRecords(xml: AsyncIterable<string>, shared: unknown[], broken: (error: unknown) => Error, onEnd: () => void): AsyncGenerator<TextRecord> {
+  const parser = new SaxesParser();
+  const ready: TextRecord[] = [];
+  let values: string[] | undefined;
+  let line = 0;
+  let column = -1;
+  let type = '';
+  let text = '';
+  let inText = false;
+  let failure: Error | undefined;
+  parser.on('error', (error) => (failure ??= error));
+  parser.on('opentag', (node) => {
+    const attributes = node.attributes as Record<string, string>;
+    if (node.name === 'row') {
+      line = attributes.r ? Number(attributes.r) : line + 1;
+      values = [];
+      column = -1;
+    } else if (node.name === 'c') {
+      column = attributes.r ? columnOf(attributes.r) : column + 1;
+      type = attributes.t ?? 'n';
+      text = '';
+    } else if (node.name === 'v' || node.name === 't') inText = true;
+  });
+  parser.on('text', (chunk) => {
+    if (inText) text += chunk;
+  });
+  parser.on('closetag', (node) => {
+    if (node.name === 'v' || node.name === 't') inText = false;
+    else if (node.name === 'c' && values && column >= 0) values[column] = cellValue(type, text, shared);
+    else if (node.name === 'row' && values) {
+      let empty = true;
+      for (let index = 0; index < values.length; index++) {
+        if (values[index] === undefined) values[index] = '';
+        else if (values[index] !== '') empty = false;
+      }
+      if (!empty) ready.push({ values, line });
+      values = undefined;
     }
+  });
+  try {
+    for await (const chunk of xml) {
+      parser.write(chunk);
+      if (failure) throw failure;
+      for (const record of ready) yield record;
+      ready.length = 0;
+    }
+    parser.close();
+    if (failure) throw failure;
+    yield* ready;
   } catch (error) {
     throw broken(error);
   } finally {
-    // The rest of the workbook (other sheets) is not read.
-    stream.destroy();
+    onEnd(); // the rest of the workbook (other sheets) is not read
   }
 }
 
-/** The text a cell shows. */
+/** The text of a cell of type `type` (`s` shared string, `inlineStr`, `str` formula text, `b`, `e`, `n`). */
+function cellValue(type: string, text: string, shared: unknown[]): string {
+  if (type === 's') return cellText(shared[Number(text)]);
+  if (type === 'b') return text === '1' ? 'TRUE' : text === '0' ? 'FALSE' : text;
+  return text;
+}
+
+/** The text of a shared string as exceljs keeps it: a string, or rich text runs. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') {
-    const cell = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; error?: string; formula?: string };
-    if (cell.richText) return cell.richText.map((part) => part.text).join('');
-    if ('text' in cell) return cellText(cell.text);
-    if ('result' in cell) return cellText(cell.result);
-    if (cell.error) return cell.error;
-  }
-  return '';
+  if (typeof value === 'object' && 'richText' in value) return (value as { richText: { text: string }[] }).richText.map((part) => part.text).join('');
+  return String(value);
 }
