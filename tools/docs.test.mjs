@@ -222,13 +222,14 @@ describe.skipIf(skip)('published docs in chromium', () => {
     });
   }, 60_000);
 
-  it('command-line.html shows the commands and both pictures of the progress display', async () => {
+  it('command-line.html shows the commands, both pictures of the progress display and the first lines of a run', async () => {
     await visit('command-line.html', async (page) => {
       const text = await pageText(page);
       expect(text).toContain('techapi take-control import technicians.csv');
       expect(text).toContain('TAKE_CONTROL_KEY');
       const pictures = await page.evaluate(() => [...document.images].map((image) => ({ src: image.getAttribute('src'), width: image.naturalWidth })));
-      expect(pictures.map((picture) => picture.src)).toEqual(['cli-progress.png', 'cli-summary.png']);
+      expect(text).toContain(squash('CSV UTF-8 (Comma delimited)'));
+      expect(pictures.map((picture) => picture.src)).toEqual(['cli-progress.png', 'cli-summary.png', 'cli-reading.png']);
       for (const picture of pictures) expect(picture.width, String(picture.src)).toBeGreaterThan(0);
       await screenshot(page, 'command-line.png');
     });

@@ -69,7 +69,8 @@ const FIRST_FAILURES = 5;
 function printEnd(notices: string[], firstFailures: string[], failed: number): void {
   const lines = [...notices];
   if (firstFailures.length) {
-    lines.push(`${failed > firstFailures.length ? `The first ${firstFailures.length} of ${failed} failed rows` : 'Failed rows'}:`, ...firstFailures.map((reason) => `  ${reason}`));
+    const why = failed > firstFailures.length ? `Why rows failed (the first ${firstFailures.length} of ${failed}, all in the report):` : `Why ${failed} row${failed > 1 ? 's' : ''} failed:`;
+    lines.push(why, ...firstFailures.map((reason) => `  ${reason}`));
   }
   if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -69,10 +69,10 @@ export async function openText(file: string, chosen?: Encoding): Promise<Text> {
     const sniffed = await sniff(file);
     encoding = sniffed.encoding;
     if (encoding === 'windows-1252') {
-      notice = `encoding: ${file} is not UTF-8: read as Windows-1252, as Excel saves "CSV" on Windows. If its accents look wrong, pass --encoding (utf-8, utf-16le, utf-16be).`;
+      notice = `encoding: Windows-1252 (the file is not UTF-8: Excel's "CSV" on Windows); --encoding to choose.`;
     } else if (sniffed.invalid > 0) {
       const bytes = sniffed.invalid > 1 ? `${sniffed.invalid} bytes are` : '1 byte is';
-      notice = `encoding: ${file} is UTF-8, but ${bytes} not: the rows that hold them fail, naming them (pass --encoding windows-1252 if the file is in that encoding).`;
+      notice = `encoding: UTF-8, but ${bytes} not: their rows fail (--encoding windows-1252 if the file is in it).`;
     }
   }
   const bom = found?.[0] === encoding;

@@ -44,7 +44,7 @@ async function withSandbox(run: (sandbox: Sandbox, url: string) => Promise<void>
 
 describe('files as spreadsheets and HR tools write them', () => {
   it.each([
-    ['excel-fr.csv', 'encoding: ', 1],
+    ['excel-fr.csv', `encoding: Windows-1252 (the file is not UTF-8: Excel's "CSV" on Windows); --encoding to choose.`, 1],
     ['excel-utf8.csv', 'columns: email ← "Email", name ← "Name", profile ← "Profile"', 0],
     ['unicode-text.txt', 'encoding: UTF-16 LE (the file starts with its byte order mark).', 0],
     ['google-sheets.csv', 'columns: email ← "Email address", name ← "Full name"', 0],
@@ -70,7 +70,7 @@ describe('files as spreadsheets and HR tools write them', () => {
       expect(state).not.toMatch(/\uFFFD|[\uD800-\uDFFF]|\\ud[89a-f]/i);
       expect(stored(sandbox).toString()).toBe(JSON.stringify(expected.filter(([email]) => !email?.startsWith('helene'))));
       const reason = 'line 2: name: byte 0xE9 is not UTF-8 (this report shows "Hélène Dupré", read as Windows-1252): fix the value, or pass --encoding windows-1252 if the whole file is in it';
-      expect(run.stderr).toContain(`Failed rows:\n  ${reason}\n`);
+      expect(run.stderr).toContain(`Why 1 row failed:\n  ${reason}\n`);
       const report = readFileSync(join(dir, 'stray-byte.failed.csv'));
       expect(report.toString('utf8')).toBe(`\uFEFFemail,name,reason\nhelene.dupre@example.fr,Hélène Dupré,"${reason.replaceAll('"', '""')}"\n`);
     });
@@ -81,7 +81,7 @@ describe('files as spreadsheets and HR tools write them', () => {
       const input = copy('excel-fr.csv', 'equipe.csv');
       const first = await techapi(['take-control', 'import', input, '--base-url', url], { env });
       expect(first.code).toBe(1);
-      expect(first.stderr).toContain('Failed rows:\n  line 6: email: is not a valid email\n');
+      expect(first.stderr).toContain('Why 1 row failed:\n  line 6: email: is not a valid email\n');
       const reportPath = join(dir, 'equipe.failed.csv');
       const report = readFileSync(reportPath, 'utf8');
       expect(report).toBe('\uFEFFAdresse e-mail;Prénom;Nom;Profil;Langue;Service;reason\npas-un-email;Élodie;Érable;support;fr;Accueil;line 6: email: is not a valid email\n');
@@ -134,7 +134,7 @@ describe('the first failure reasons are on the terminal, for every format', () =
     const run = await techapi(['take-control', 'import', path, '--dry-run'], { env });
     expect(run.code).toBe(1);
     const lines = run.stderr.split('\n');
-    const at = lines.indexOf('The first 5 of 7 failed rows:');
+    const at = lines.indexOf('Why rows failed (the first 5 of 7, all in the report):');
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 1, at + 7).map((line) => line.replace(/line \d+/, 'line N'))).toEqual([...Array(5).fill('  line N: email: is not a valid email'), '']);
   });
