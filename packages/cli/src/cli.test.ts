@@ -90,7 +90,7 @@ describe('--dry-run', () => {
         'email,name,profile,reason',
         'bad,B,,line 3: email: is not a valid email',
         ',C,,line 4: email: is required',
-        'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is imported"',
+        'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is sent"',
         '',
       ].join('\n'),
     );

@@ -71,8 +71,8 @@ describe('import, 1,000 rows: 3 invalid, 2 repeated in the file, 5 already on th
         'tech500@example.com,Tech 500,support,line 502: refused by the server: Email already exists',
         'tech750@example.com,Tech 750,support,line 752: refused by the server: Email already exists',
         'tech996@example.com,Tech 996,support,line 998: refused by the server: Email already exists',
-        'tech5@example.com,Tech 5 again,,"line 999: email: tech5@example.com is repeated: line 7 has it already, and only that row is imported"',
-        'TECH6@example.com,Tech 6 again,admin,"line 1000: email: TECH6@example.com is repeated: line 8 has it already, and only that row is imported"',
+        'tech5@example.com,Tech 5 again,,"line 999: email: tech5@example.com is repeated: line 7 has it already, and only that row is sent"',
+        'TECH6@example.com,Tech 6 again,admin,"line 1000: email: TECH6@example.com is repeated: line 8 has it already, and only that row is sent"',
       ]);
       const emails = emailsIn(sandbox);
       expect(emails.size).toBe(995);
@@ -112,7 +112,7 @@ describe('import of JSON and NDJSON', () => {
       expect(report).toEqual(
         expect.arrayContaining([
           { email: 'two@example.com', name: 'Two', phone: '123', reason: expect.stringMatching(/^line 11: phone: is not a field of the API/) },
-          { email: 'ONE@example.com', name: 'One Again', reason: 'line 16: email: ONE@example.com is repeated: line 2 has it already, and only that row is imported' },
+          { email: 'ONE@example.com', name: 'One Again', reason: 'line 16: email: ONE@example.com is repeated: line 2 has it already, and only that row is sent' },
           { email: 'taken@example.com', name: 'Taken Again', reason: 'line 7: refused by the server: Email already exists' },
         ]),
       );

@@ -3,6 +3,7 @@
 // NDJSON out. Written as the import goes, to a temporary file renamed at the end.
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { UsageError } from './errors.js';
 import { REASON_COLUMN, type InputFormat } from './rows.js';
 
 /** One CSV field, quoted when it must be (RFC 4180). */
@@ -11,6 +12,8 @@ const csvField = (value: string) => (/[",\r\n]/.test(value) || /^\s|\s$/.test(va
 export interface FailureReport {
   readonly path: string;
   readonly count: number;
+  /** Opens the report's file before anything is sent: a place that cannot be written is a UsageError naming it. */
+  ready(): Promise<void>;
   add(original: unknown, reason: string): Promise<void>;
   /** Renames the report into place; with no failure, removes it instead. Returns whether one was written. */
   close(): Promise<boolean>;
@@ -21,26 +24,43 @@ export interface FailureReport {
 export function openReport(path: string, format: InputFormat, columns: () => string[] | undefined): FailureReport {
   const partial = `${path}.partial`;
   let out: WriteStream | undefined;
+  let opening: Promise<void> | undefined;
+  let headed = false;
   let count = 0;
+  const open = () =>
+    (opening ??= (async () => {
+      const stream = createWriteStream(partial);
+      try {
+        await once(stream, 'open');
+      } catch (error) {
+        throw new UsageError(`Cannot write the report ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Pass --report <a file in a folder you can write>.`);
+      }
+      out = stream;
+    })());
   const write = async (text: string) => {
-    if (!out) {
-      out = createWriteStream(partial);
-      await once(out, 'open');
+    await open();
+    if (!out) return;
+    if (!headed) {
+      headed = true;
       const header = columns();
       if (format === 'csv' && header) out.write(`${[...header.filter((column) => column !== REASON_COLUMN), REASON_COLUMN].map(csvField).join(',')}\n`);
     }
     if (!out.write(text)) await once(out, 'drain');
   };
-  const end = async () => {
-    if (!out) return;
-    out.end();
-    await once(out, 'close');
-  };
+  let ending: Promise<void> | undefined;
+  const end = () =>
+    (ending ??= (async () => {
+      await opening?.catch(() => undefined);
+      if (!out) return;
+      out.end();
+      await once(out, 'close');
+    })());
   return {
     path,
     get count() {
       return count;
     },
+    ready: open,
     async add(original, reason) {
       count++;
       if (format === 'csv') {
@@ -57,6 +77,7 @@ export function openReport(path: string, format: InputFormat, columns: () => str
     async close() {
       await end();
       if (count === 0) {
+        rmSync(partial, { force: true }); // opened before anything was sent, and left empty
         rmSync(path, { force: true }); // an earlier run's report is out of date
         return false;
       }
