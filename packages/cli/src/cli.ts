@@ -297,7 +297,7 @@ async function runFileCommand(
       journalPath: flags.journal ?? `${file}${suffix}.journal`,
       reportPath: flags.report ?? `${stem}${suffix}.failed.${format === 'csv' ? 'csv' : 'ndjson'}`,
       baseUrl: connection?.baseUrl ?? '',
-      progress: createProgress(process.stderr, flags.dryRun ? 'check' : command.name === 'create' ? 'import' : command.name),
+      progress: createProgress(process.stderr, flags.dryRun ? 'check' : command.name === 'create' ? 'import' : command.name, command.past),
       existing: flags.existing ?? 'count',
       giveUpMs: flags.giveUpAfter * 1000,
       stop: stop.signal,

@@ -19,8 +19,9 @@ export interface Progress {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, label = 'import'): Progress {
-  return stream.isTTY ? barProgress(stream) : lineProgress(stream, label);
+/** `label` starts each plain line (import, check, disable); `past` names what `created` counts (created, disabled). */
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, label = 'import', past = 'created'): Progress {
+  return stream.isTTY ? barProgress(stream, past) : lineProgress(stream, label, past);
 }
 
 function rateOf(counts: Counts, startedAt: number, startDone: number): number {
@@ -43,6 +44,8 @@ interface Payload {
   timeLeft: string;
   /** The wait running, as `429: waiting 0.8 s`, or ''. */
   wait: string;
+  /** What `created` counts: created, enabled, disabled. */
+  past: string;
 }
 
 const BAR_SIZE = 16;
@@ -59,7 +62,7 @@ export function fitLine(columns: number, value: number, total: number, payload: 
     rows: `${value}/${total} rows`,
     rate: `${payload.rate} rows/s`,
     eta: `ETA ${payload.timeLeft}`,
-    counts: `${payload.created} created, ${payload.failed} failed`,
+    counts: `${payload.created} ${payload.past}, ${payload.failed} failed`,
     wait: payload.wait,
   };
   const line = (keep: Set<string>) =>
@@ -72,7 +75,7 @@ export function fitLine(columns: number, value: number, total: number, payload: 
   return line(keep).slice(0, Math.max(0, columns));
 }
 
-function barProgress(stream: NodeJS.WriteStream): Progress {
+function barProgress(stream: NodeJS.WriteStream, past: string): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
@@ -96,7 +99,7 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
   const payload = () => {
     const left = waitUntil - Date.now();
     const rate = rateOf(last, startedAt, startDone);
-    return { created: last.created, failed: last.failed, rate, timeLeft: eta(total - last.done, rate), wait: left > 0 ? `${tag} ${seconds(left)}` : '' } satisfies Payload;
+    return { created: last.created, failed: last.failed, rate, timeLeft: eta(total - last.done, rate), wait: left > 0 ? `${tag} ${seconds(left)}` : '', past } satisfies Payload;
   };
   return {
     start(rows, counts) {
@@ -130,18 +133,20 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
   };
 }
 
-function lineProgress(stream: NodeJS.WriteStream, label: string): Progress {
+function lineProgress(stream: NodeJS.WriteStream, label: string, past: string): Progress {
   let total = 0;
   let startedAt = Date.now();
   let startDone = 0;
   let printedAt = 0;
   let last: Counts = { done: 0, created: 0, failed: 0 };
   let started = false;
+  let waitUntil = 0;
+  let waitWhy = '';
   const print = (counts: Counts) => {
     printedAt = Date.now();
     const of = total ? `/${total} rows (${Math.floor((counts.done / total) * 100)}%)` : ' rows';
     // A dry run creates nothing: its line counts only what failed the checks.
-    const outcome = label === 'check' ? `failed ${counts.failed}` : `created ${counts.created}, failed ${counts.failed}`;
+    const outcome = label === 'check' ? `failed ${counts.failed}` : `${past} ${counts.created}, failed ${counts.failed}`;
     stream.write(`${label}: ${counts.done}${of}, ${outcome}, ${rateOf(counts, startedAt, startDone)} rows/s\n`);
   };
   return {
@@ -158,6 +163,10 @@ function lineProgress(stream: NodeJS.WriteStream, label: string): Progress {
       if (started && Date.now() - printedAt >= 1000) print(counts);
     },
     waiting(ms, why) {
+      // Requests in flight together wait together: one line for the wait, not one per request.
+      if (Date.now() < waitUntil && why === waitWhy) return;
+      waitUntil = Date.now() + ms;
+      waitWhy = why;
       stream.write(`${label}: ${why}, waiting ${seconds(ms)}\n`);
     },
     stop() {
