@@ -386,6 +386,12 @@ export async function main(argv = process.argv): Promise<void> {
 // Not a top-level await: a run whose work ends unsettled (nothing left to wait for) would exit 13 with
 // nothing printed. It is caught here instead: it says so and exits 1.
 let settled = false;
+// `techapi ... | head`: the reader is gone, so nothing more can be printed; end quietly, not with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  settled = true;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
 process.once('exit', (code) => {
   if (settled || code === EXIT.interrupted) return;
   process.stderr.write(`techapi: stopped before the command finished, with nothing left to wait for (exit code ${code}): this is a bug; please report it with the command you ran.\n`);
