@@ -10,7 +10,7 @@ import { sendJson, startLocalServer, type ReceivedRequest } from '../../../tools
 import takeControlSpec from '../../../dist/specs/take-control.json' with { type: 'json' };
 import technicienSpec from '../../../dist/specs/technicien.json' with { type: 'json' };
 import { repoRoot } from '../../../tools/apis.mjs';
-import { cleanEnv, techapi, tempDir } from './testing/run.js';
+import { bin, cleanEnv, techapi, tempDir } from './testing/run.js';
 
 const { dir, remove } = tempDir('cli-usage-');
 afterAll(remove);
@@ -194,5 +194,24 @@ describe('exit codes', () => {
     const help = (await techapi(['take-control', 'import', '--help'])).stdout;
     expect(help).toContain('--existing <what>');
     expect(help).toContain('changed (created by an earlier run, edited in the file since');
+  });
+});
+
+describe('a run whose work ends unsettled', () => {
+  it('says so and exits 1, never 13 with nothing printed', { timeout: 30_000 }, async () => {
+    // A file stream that never opens (as a directory's or a FIFO's could): the event loop empties with the command unsettled.
+    const hang = `data:text/javascript,${encodeURIComponent(
+      "import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module'; import { PassThrough } from 'node:stream'; fs.createReadStream = () => new PassThrough(); syncBuiltinESMExports();",
+    )}`;
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', hang, bin, 'take-control', 'import', file('hang.csv', 'email,name\n'), '--dry-run'], { env: cleanEnv() }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'techapi: stopped before the command finished, with nothing left to wait for (exit code 0): this is a bug; please report it with the command you ran.\n',
+    });
   });
 });
