@@ -40,8 +40,11 @@ export function pack(packageDir, destination) {
 /** @param {PackResult} packed @param {string} packageDir @returns {string[]} problems */
 export function contentProblems(packed, packageDir) {
   const paths = packed.files.map((file) => file.path);
+  // A bin's small committed loader of dist/ (bin/*.js): committed so that `npm ci` links it before the first build.
+  const bin = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).bin ?? {};
+  const bins = Object.values(typeof bin === 'string' ? { bin } : bin).map((path) => String(path).replace(/^\.\//, ''));
   const problems = [
-    ...paths.filter((path) => !REQUIRED.includes(path) && !DIST_FILE.test(path)).map((path) => `${path} should not be published`),
+    ...paths.filter((path) => !REQUIRED.includes(path) && !DIST_FILE.test(path) && !bins.includes(path)).map((path) => `${path} should not be published`),
     ...REQUIRED.filter((path) => !paths.includes(path)).map((path) => `${path} is missing from the tarball`),
   ];
   if (!paths.some((path) => path.startsWith('dist/'))) problems.push('dist/ is missing from the tarball: build first');

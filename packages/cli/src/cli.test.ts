@@ -1,13 +1,16 @@
 // The bin as a user runs it, for what needs no server: help, usage errors (exit 2, saying what to do),
 // --dry-run and its report, --json, and a secret that never shows. Imports against the sandbox are in
 // import.sandbox.test.ts.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sendJson, startLocalServer, type ReceivedRequest } from '../../../tools/testing/local-server.mjs';
 import takeControlSpec from '../../../dist/specs/take-control.json' with { type: 'json' };
 import technicienSpec from '../../../dist/specs/technicien.json' with { type: 'json' };
-import { techapi, tempDir } from './testing/run.js';
+import { repoRoot } from '../../../tools/apis.mjs';
+import { bin, cleanEnv, techapi, tempDir } from './testing/run.js';
 
 const { dir, remove } = tempDir('cli-usage-');
 afterAll(remove);
@@ -90,7 +93,7 @@ describe('--dry-run', () => {
         '\uFEFFemail,name,profile,reason',
         'bad,B,,line 3: email: is not a valid email',
         ',C,,line 4: email: is required',
-        'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is imported"',
+        'A@example.com,"A, again",,"line 5: email: A@example.com is repeated: line 2 has it already, and only that row is sent"',
         '',
       ].join('\n'),
     );
@@ -122,5 +125,93 @@ describe('secrets', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('an input that is not a readable file: exit 2 naming it, nothing printed before', () => {
+  it.each(['x.csv', 'x.json'])('a directory named %s', async (name) => {
+    const path = join(dir, 'folders', name);
+    mkdirSync(path, { recursive: true });
+    const run = await techapi(['take-control', 'import', path, '--dry-run']);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `techapi: Cannot read ${path}: it is a directory, not a file. Give the path of a file (save the data to one first).\n` });
+  });
+
+  it('a FIFO, with no writer: refused at once, never waited on', async () => {
+    const path = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [path]);
+    const run = await techapi(['take-control', 'import', path, '--dry-run'], { timeoutMs: 20_000 });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `techapi: Cannot read ${path}: it is a FIFO (a named pipe), not a file. Give the path of a file (save the data to one first).\n` });
+  });
+
+  it('a file this user may not read', async () => {
+    const folder = join(dir, 'private');
+    mkdirSync(folder, { recursive: true });
+    chmodSync(dir, 0o755);
+    chmodSync(folder, 0o777);
+    const path = file('private/secret.csv', 'email,name\na@example.com,A\n');
+    chmodSync(path, 0o000);
+    // As root every file is readable: run as nobody then (the build and node_modules are world-readable).
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const run = await techapi(['take-control', 'import', path, '--dry-run', '--report', join(folder, 'r.csv')], asNobody);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `techapi: Cannot read ${path}: permission denied (check its owner and mode).\n` });
+  });
+
+  it('a usage error found on the header comes alone: no "check: 0 rows" line before it', async () => {
+    const run = await techapi(['take-control', 'import', file('bad-header.csv', 'mail pro,nom\na@example.com,A\n'), '--dry-run']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^techapi: [^\n]*bad-header\.csv: no column gives the email \(its columns: "mail pro", "nom"\)[^\n]*\n$/);
+  });
+
+  it('with --json, a usage error is also one JSON object on stdout', async () => {
+    const run = await techapi(['take-control', 'import', join(dir, 'nowhere.csv'), '--dry-run', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, error: { kind: 'usage', message: `Cannot read ${join(dir, 'nowhere.csv')}: no such file.` } });
+  });
+});
+
+describe('the bins a fresh clone links', () => {
+  const exec = promisify(execFile);
+  it.each([
+    ['cli', 'techapi', 'Usage: techapi [options] [command]'],
+    ['sandbox', 'techapi-sandbox', 'Usage: techapi-sandbox [options]'],
+  ])('%s: a committed, executable loader of dist/, so npm ci links it before the build; npx %s --help works', { timeout: 60_000 }, async (folder, name, usage) => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'packages', folder, 'package.json'), 'utf8'));
+    const target = `bin/${name}.js`;
+    expect(manifest.bin).toEqual({ [name]: `./${target}` });
+    expect(manifest.files).toContain('bin');
+    expect(execFileSync('git', ['ls-files', '--stage', target], { cwd: join(repoRoot, 'packages', folder), encoding: 'utf8' })).toMatch(/^100755 /);
+    expect(statSync(join(repoRoot, 'node_modules/.bin', name)).isFile()).toBe(true);
+    const { stdout } = await exec('npx', ['--no-install', name, '--help'], { cwd: repoRoot, env: cleanEnv() });
+    expect(stdout).toContain(usage);
+  });
+});
+
+describe('exit codes', () => {
+  it('the help documents each one, and the counts', async () => {
+    const { stdout } = await techapi(['--help']);
+    for (const code of ['0', '1', '2', '130']) expect(stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    expect(stdout).toContain('already on the server (existing)');
+    const help = (await techapi(['take-control', 'import', '--help'])).stdout;
+    expect(help).toContain('--existing <what>');
+    expect(help).toContain('changed (created by an earlier run, edited in the file since');
+  });
+});
+
+describe('a run whose work ends unsettled', () => {
+  it('says so and exits 1, never 13 with nothing printed', { timeout: 30_000 }, async () => {
+    // A file stream that never opens (as a directory's or a FIFO's could): the event loop empties with the command unsettled.
+    const hang = `data:text/javascript,${encodeURIComponent(
+      "import fs from 'node:fs'; import { syncBuiltinESMExports } from 'node:module'; import { PassThrough } from 'node:stream'; fs.createReadStream = () => new PassThrough(); syncBuiltinESMExports();",
+    )}`;
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', hang, bin, 'take-control', 'import', file('hang.csv', 'email,name\n'), '--dry-run'], { env: cleanEnv() }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'techapi: stopped before the command finished, with nothing left to wait for (exit code 0): this is a bug; please report it with the command you ran.\n',
+    });
   });
 });

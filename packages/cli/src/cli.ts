@@ -2,23 +2,27 @@
 // calls it, and prints a result; import is in import.ts. Exit codes: see EXIT in errors.ts.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { ApiError } from '@techapi/take-control';
+import type { ApiError, TakeControlClient } from '@techapi/take-control';
 import type { Technicien } from '@techapi/technicien';
 import { refuseSecretFlags, takeControl, technicien, technicienDefaultUrl, type TakeControlFlags, type TechnicienFlags } from './config.js';
 import { EXIT, UsageError } from './errors.js';
-import { runImport, type ImportSummary } from './import.js';
+import { runRows, type RunOptions, type RunSummary } from './import.js';
 import { createProgress } from './progress.js';
 import { readingOf, readingOptions, type ReadingFlags } from './read/flags.js';
 import { reportPathFor } from './report.js';
-import { checkTechnician, defaultRegion, takeControlUrl, technicianFields } from './schema.js';
+import { STATUS_FIELDS } from './rows.js';
+import { checkEmail, checkTechnician, defaultRegion, takeControlUrl, technicianFields } from './schema.js';
+import { createAction, STATUS_IN_FLIGHT, statusAction, type Action } from './send/actions.js';
 import { checkTechnicien } from './technicien-schema.js';
 
 const EXIT_HELP = `
 Exit codes:
-  0  done: every row created (or the call succeeded)
-  1  some rows failed (for --dry-run: some rows are invalid or repeated), or the server refused the call
-  2  bad usage, a missing key or login, an unreadable input file
-  130  stopped by Ctrl-C: run the same command again to resume an import
+  0    done: every row created, enabled or disabled, or already on the server (existing); or the call succeeded
+  1    some rows failed or changed (for --dry-run: some rows are invalid or repeated); the server refused the
+       call; the server stopped answering (run the same command again to resume); or an internal error
+  2    bad usage, a missing key or login, an input that is not a readable file, a report or journal that
+       cannot be written, a journal that cannot be trusted, or another run using the same journal; nothing sent
+  130  stopped by Ctrl-C: run the same command again to resume
 
 Environment:
   TAKE_CONTROL_KEY    Take Control integration key (or --key-file <file>)
@@ -96,26 +100,54 @@ export function buildProgram(): Command {
     });
 
   for (const [name, status] of [['enable', 'enabled'], ['disable', 'disabled']] as const) {
-    takeControlOptions(tc.command(`${name} <email>`).description(`${name} the technician whose username is <email>`))
-      .addHelpText('after', examples(`techapi take-control ${name} john.doe@example.com`))
-      .action(async (email: string, flags: TakeControlFlags & { json?: boolean }) => {
+    fileOptions(
+      takeControlOptions(
+        tc
+          .command(`${name} [email]`)
+          .description(`${name} the technician whose username is <email>, or every technician of a file (--file: a column of emails)`)
+          .option('--file <file>', `${name} the technicians of this CSV, TSV, .xlsx, JSON or NDJSON file (a column of emails, or usernames), resumable`),
+      ),
+      name,
+    )
+      .addHelpText(
+        'after',
+        `${examples(
+          `techapi take-control ${name} john.doe@example.com`,
+          `techapi take-control ${name} --file ${name === 'disable' ? 'leavers' : 'returning'}.csv`,
+          `techapi take-control ${name} --file ${name === 'disable' ? 'leavers' : 'returning'}.csv --dry-run`,
+        )}
+With --file, the rows are checked first (an email each, none repeated), then ${STATUS_IN_FLIGHT_TEXT} requests go at once
+within the server's rate limit (429s are waited out). The API answers the same whether or not a technician
+was already ${status}: either way it counts as ${status}. Interrupted? Run the same command again: the journal
+skips the rows done, and sends nothing for them again.
+${EXIT_HELP}`,
+      )
+      .action(async (email: string | undefined, flags: FileFlags) => {
+        if (Boolean(email) === Boolean(flags.file)) throw new UsageError(`Give one technician (techapi take-control ${name} <email>) or a file (--file <file>), not ${email ? 'both' : 'neither'}.`);
+        if (flags.file) {
+          await runFileCommand(flags.file, flags, { name, past: status, fields: STATUS_FIELDS, check: checkEmail }, (client) => statusAction(client, status));
+          return;
+        }
         const { client } = takeControl(flags);
-        finish(await client.setTechnicianStatus(email, status), flags.json, `${email} is ${status}.`);
+        finish(await client.setTechnicianStatus(email as string, status), flags.json, `${email} is ${status}.`);
       });
   }
 
-  takeControlOptions(
-    readingOptions(
+  fileOptions(
+    takeControlOptions(
       tc
         .command('import <file>')
         .description(
-          'create the technicians of a CSV or TSV file (Excel\'s and Google Sheets\' included), an .xlsx workbook, a JSON array of objects or NDJSON, in batches; resumable',
+          "create the technicians of a CSV or TSV file (Excel's and Google Sheets' included), an .xlsx workbook, a JSON array of objects or NDJSON, in batches; resumable",
+        )
+        .option('--batch-size <n>', 'technicians per bulk request', positiveInteger('--batch-size'), 100)
+        .addOption(
+          new Option('--existing <what>', 'a row already on the server before this run (409 "already exists"): count it apart (count), or report it as a failure (fail)')
+            .choices(['count', 'fail'])
+            .default('count'),
         ),
-    )
-      .option('--batch-size <n>', 'technicians per bulk request', positiveInteger('--batch-size'), 100)
-      .option('--dry-run', 'only check the rows (schema, repeated emails): send nothing')
-      .option('--journal <file>', 'where the journal goes (default: <file>.journal beside the input)')
-      .option('--report <file>', 'where the failed rows go (default: <file>.failed.csv or .failed.ndjson beside the input)'),
+    ),
+    'import',
   )
     .addHelpText(
       'after',
@@ -134,43 +166,13 @@ without accents. The first lines say which column gives which field; other colum
 Each row is checked against the API's schema before anything is sent; invalid rows and rows whose email
 is on an earlier line are reported and not sent. A 429 is waited out. Interrupted (Ctrl-C, kill, lost
 network)? Run the same command again: the journal skips what was created, and nothing is created twice.
+Every row ends in one count: created, existing (already on the server before this run: not a failure),
+changed (created by an earlier run, edited in the file since: the server keeps the first values) or failed.
 The failed rows go to a report with a "reason" column, ready to fix and import again.
 ${EXIT_HELP}`,
     )
-    .action(async (file: string, flags: TakeControlFlags & ReadingFlags & { json?: boolean; batchSize: number; dryRun?: boolean; journal?: string; report?: string }) => {
-      refuseSecretFlags({ ...flags }, { key: 'TAKE_CONTROL_KEY' });
-      const { format, ...reading } = readingOf(file, flags);
-      const connection = flags.dryRun ? undefined : takeControl(flags);
-      const stop = new AbortController();
-      const abort = new AbortController();
-      const onSigint = () => {
-        if (!stop.signal.aborted) {
-          process.stderr.write('\nStopping after the batch in flight (Ctrl-C again to stop now)...\n');
-          stop.abort();
-        } else abort.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let summary: ImportSummary;
-      try {
-        summary = await runImport({
-          file,
-          format,
-          reading,
-          batchSize: flags.batchSize,
-          dryRun: Boolean(flags.dryRun),
-          journalPath: flags.journal ?? `${file}.journal`,
-          reportPath: flags.report ?? reportPathFor(file, format),
-          client: connection?.client,
-          baseUrl: connection?.baseUrl ?? '',
-          progress: createProgress(process.stderr, flags.dryRun ? 'check' : 'import'),
-          stop: stop.signal,
-          abort: abort.signal,
-        });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-      printSummary(summary, Boolean(flags.json), process.argv.slice(2));
-      process.exitCode = summary.stopped ? (stop.signal.aborted ? EXIT.interrupted : EXIT.failed) : summary.failed > 0 ? EXIT.failed : EXIT.ok;
+    .action(async (file: string, flags: FileFlags & { batchSize: number; existing: 'count' | 'fail' }) => {
+      await runFileCommand(file, flags, { name: 'create', past: 'created', fields: technicianFields, check: checkTechnician }, (client) => createAction(client, flags.batchSize));
     });
 
   const oc = program.command('technicien').description('Océan (Gestion des techniciens): grant client access, update a technician');
@@ -238,29 +240,131 @@ function readText(file: string, what: string): string {
   }
 }
 
-function printSummary(summary: ImportSummary, json: boolean, argv: string[]): void {
+interface FileFlags extends TakeControlFlags, ReadingFlags {
+  json?: boolean;
+  file?: string;
+  dryRun?: boolean;
+  journal?: string;
+  report?: string;
+  giveUpAfter: number;
+  existing?: 'count' | 'fail';
+}
+
+const STATUS_IN_FLIGHT_TEXT = String(STATUS_IN_FLIGHT);
+
+/** The options every command over a file's rows has (import, enable --file, disable --file). */
+function fileOptions(command: Command, name: string): Command {
+  const suffix = name === 'import' ? '' : `.${name}`;
+  return readingOptions(command)
+    .option('--dry-run', 'only check the rows (schema, repeated emails): send nothing')
+    .option('--journal <file>', `where the journal goes (default: <file>${suffix}.journal beside the input)`)
+    .option('--report <file>', `where the failed rows go (default: <file>${suffix}.failed.csv, .failed.ndjson, or .failed.tsv/.txt for tab-separated text, beside the input)`)
+    .option('--give-up-after <seconds>', 'stop (resumable) when the server has not answered for this long', positiveInteger('--give-up-after'), 30);
+}
+
+/** Runs a command over the rows of `file`, prints its summary and sets the exit code. */
+async function runFileCommand(
+  file: string,
+  flags: FileFlags,
+  command: { name: RunSummary['action']; past: RunSummary['past']; fields: readonly string[]; check: RunOptions['check'] },
+  action: (client: TakeControlClient) => Action,
+): Promise<void> {
+  refuseSecretFlags({ ...flags }, { key: 'TAKE_CONTROL_KEY' });
+  const reading = readingOf(file, flags);
+  const connection = flags.dryRun ? undefined : takeControl(flags);
+  const suffix = command.name === 'create' ? '' : `.${command.name}`;
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (!stop.signal.aborted) {
+      process.stderr.write('\nStopping after the requests in flight (Ctrl-C again to stop now)...\n');
+      stop.abort();
+      return;
+    }
+    abort.abort();
+    // Whatever is still running (a count of a large file) ends here: the journal knows every send.
+    setTimeout(() => {
+      process.stderr.write('Stopped by a second Ctrl-C. Nothing is lost: run the same command again to resume.\n');
+      process.exit(EXIT.interrupted);
+    }, 2000).unref();
+  };
+  process.on('SIGINT', onSigint);
+  let summary: RunSummary;
+  try {
+    summary = await runRows({
+      file,
+      ...reading,
+      fields: command.fields,
+      check: command.check,
+      does: command,
+      action: connection && action(connection.client),
+      journalPath: flags.journal ?? `${file}${suffix}.journal`,
+      reportPath: flags.report ?? reportPathFor(file, reading.format, suffix),
+      baseUrl: connection?.baseUrl ?? '',
+      progress: createProgress(process.stderr, flags.dryRun ? 'check' : command.name === 'create' ? 'import' : command.name, command.past),
+      existing: flags.existing ?? 'count',
+      giveUpMs: flags.giveUpAfter * 1000,
+      stop: stop.signal,
+      abort: abort.signal,
+      notice: (text) => process.stderr.write(`${text}\n`),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  printSummary(summary, Boolean(flags.json), process.argv.slice(2));
+  process.exitCode = summary.stopped ? (summary.interrupted ? EXIT.interrupted : EXIT.failed) : summary.failed > 0 || summary.changed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function printSummary(summary: RunSummary, json: boolean, argv: string[]): void {
   const resume = `techapi ${argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`)).join(' ')}`;
+  const { file, action, dryRun, total, done, failed, existing, changed, changes, valid, invalid, repeated, refused, resumed, stopped, report, journal, seconds, rowsPerSecond } = summary;
   if (json) {
-    const { file, dryRun, total, created, failed, valid, invalid, repeated, refused, resumed, stopped, report, journal, seconds, rowsPerSecond } = summary;
     console.log(
-      JSON.stringify({ file, dryRun, total, created, failed, valid, invalid, repeated, refused, resumed, stopped: stopped ?? null, report: report ?? null, journal: journal ?? null, seconds, rowsPerSecond }),
+      JSON.stringify({
+        file,
+        action,
+        dryRun,
+        total,
+        [summary.past]: done,
+        existing,
+        changed,
+        failed,
+        valid,
+        invalid,
+        repeated,
+        refused,
+        resumed,
+        changes,
+        stopped: stopped ?? null,
+        report: report ?? null,
+        journal: journal ?? null,
+        seconds,
+        rowsPerSecond,
+      }),
     );
     return;
   }
   const lines: string[] = [];
-  const time = `${summary.seconds.toFixed(1)} s (${summary.rowsPerSecond} rows/s)`;
-  if (summary.dryRun) {
-    lines.push(`Checked ${summary.file}: ${summary.total} rows, ${summary.valid} valid, ${summary.invalid} invalid, ${summary.repeated} repeated, in ${time}.`);
+  const time = `${seconds.toFixed(1)} s (${rowsPerSecond} rows/s)`;
+  if (dryRun) {
+    lines.push(`Checked ${file}: ${total} rows, ${valid} valid, ${invalid} invalid, ${repeated} repeated, in ${time}.`);
     lines.push('Nothing was sent (--dry-run).');
   } else {
-    const resumed = summary.resumed ? ` (${summary.resumed} by an earlier run)` : '';
-    lines.push(`${summary.stopped ? 'Stopped' : 'Imported'} ${summary.file}: ${summary.total} rows, ${summary.created} created${resumed}, ${summary.failed} failed, in ${time}.`);
-    if (summary.failed) lines.push(`Failed: ${summary.invalid} invalid, ${summary.repeated} repeated in the file, ${summary.refused} refused by the server.`);
+    const verb = { create: 'Imported', enable: 'Enabled from', disable: 'Disabled from' }[action];
+    const earlier = resumed ? ` (${resumed} by an earlier run)` : '';
+    const extra = `${existing ? `, ${existing} existing` : ''}${changed ? `, ${changed} changed` : ''}`;
+    lines.push(`${stopped ? 'Stopped' : verb} ${file}: ${total} rows, ${done} ${summary.past}${earlier}${extra}, ${failed} failed, in ${time}.`);
+    if (existing) lines.push(`Existing: ${existing} already on the server before this run (not a failure; --existing fail reports them).`);
+    if (changed) {
+      const where = changes.map((change) => change.line).join(', ');
+      lines.push(`Changed: ${changed} rows edited since an earlier run sent them (lines ${where}${changed > changes.length ? ', ...' : ''}): the server keeps the earlier values.`);
+    }
+    if (failed) lines.push(`Failed: ${invalid} invalid, ${repeated} repeated in the file, ${refused} refused by the server.`);
   }
-  if (summary.report) lines.push(`Failed rows: ${summary.report} (the reason in the last column: fix them and import that file).`);
-  if (summary.stopped) lines.push(`${summary.stopped} Nothing is lost: run the same command again to resume:\n  ${resume}`);
-  else if (summary.journal) lines.push(`Journal: ${summary.journal} (the same command again resumes; delete it to start over).`);
-  (summary.stopped ? console.error : console.log)(lines.join('\n'));
+  if (report) lines.push(`Failed rows: ${report} (the reason in the last column: fix them and run that file).`);
+  if (stopped) lines.push(`${stopped} Nothing is lost: run the same command again to resume:\n  ${resume}`);
+  else if (journal) lines.push(`Journal: ${journal} (the same command again resumes; delete it to start over).`);
+  (stopped ? console.error : console.log)(lines.join('\n'));
 }
 
 /** Runs the program: usage mistakes exit 2 with what to do; anything unexpected exits 1 with its message. */
@@ -276,14 +380,32 @@ export async function main(argv = process.argv): Promise<void> {
       if (error.code === 'commander.help') process.exitCode = EXIT.usage; // `techapi` alone: the help, as a usage error
       return;
     }
-    if (error instanceof UsageError) {
-      console.error(`techapi: ${error.message}`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    console.error(`techapi: ${(error as Error).stack ?? error}`);
-    process.exitCode = EXIT.failed;
+    const usage = error instanceof UsageError;
+    console.error(`techapi: ${usage ? error.message : ((error as Error).stack ?? error)}`);
+    if (argv.includes('--json')) console.log(JSON.stringify({ ok: false, error: { kind: usage ? 'usage' : 'internal', message: (error as Error).message } }));
+    process.exitCode = usage ? EXIT.usage : EXIT.failed;
   }
 }
 
-await main();
+// Not a top-level await: a run whose work ends unsettled (nothing left to wait for) would exit 13 with
+// nothing printed. It is caught here instead: it says so and exits 1.
+let settled = false;
+// `techapi ... | head`: the reader is gone, so nothing more can be printed; end quietly, not with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  settled = true;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
+process.once('exit', (code) => {
+  if (settled || code === EXIT.interrupted) return;
+  process.stderr.write(`techapi: stopped before the command finished, with nothing left to wait for (exit code ${code}): this is a bug; please report it with the command you ran.\n`);
+  process.exitCode = EXIT.failed;
+});
+main().then(
+  () => (settled = true),
+  (error: unknown) => {
+    settled = true;
+    console.error(`techapi: ${(error as Error).stack ?? error}`);
+    process.exitCode = EXIT.failed;
+  },
+);

@@ -51,3 +51,11 @@ function describe(violation: Violation): FieldProblem {
   if (keyword === 'format') return { column, reason: `is not a valid ${String(params?.format)}` };
   return { column, reason: violation.message };
 }
+
+const emailOnly = { type: 'object', required: ['email'], properties: { email: technicianSchema.properties.email } };
+
+/** The problems of a row that names a technician by email only (enable, disable): the spec's email rules. */
+export function checkEmail(fields: Record<string, unknown>): FieldProblem[] {
+  validator ??= createSpecValidator(spec);
+  return validator.validate(emailOnly as never, fields).map(describe);
+}

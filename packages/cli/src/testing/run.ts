@@ -20,15 +20,51 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...base, NO_COLOR: '1', ...env };
 }
 
-export function techapi(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve) => {
+/**
+ * What every run must do, whatever it was asked: print something, and end with a documented code. A run
+ * that ends with 13 (a top-level await left unsettled) or prints nothing fails the test that ran it.
+ */
+export function checkRun(run: Run, args: string[]): Run {
+  if (run.code === 13) throw new Error(`techapi ${args.join(' ')} exited 13 (unsettled top-level await):\n${run.stderr}`);
+  if (!run.stdout.trim() && !run.stderr.trim()) throw new Error(`techapi ${args.join(' ')} exited ${run.code} and printed nothing`);
+  if (![0, 1, 2, 130].includes(run.code)) throw new Error(`techapi ${args.join(' ')} exited ${run.code}, not a documented code:\n${run.stderr}`);
+  return run;
+}
+
+export function techapi(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; uid?: number; gid?: number } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { env: cleanEnv(options.env), cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      { env: cleanEnv(options.env), cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, uid: options.uid, gid: options.gid },
+      (error, stdout, stderr) => {
+        try {
+          resolve(checkRun({ code: error ? Number(typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }, args));
+        } catch (failure) {
+          reject(failure);
+        }
+      },
     );
   });
+}
+
+/** Collects a started run's output, and checks it as techapi() does when it exits. */
+export function collect(child: ChildProcess, args: string[]): { output: () => Run; exited: Promise<Run> } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = new Promise<Run>((resolve, reject) =>
+    child.once('close', (code, signal) => {
+      if (signal) return resolve({ code: -1, stdout, stderr }); // killed by the test (kill -9)
+      try {
+        resolve(checkRun({ code: code ?? 1, stdout, stderr }, args));
+      } catch (failure) {
+        reject(failure);
+      }
+    }),
+  );
+  return { output: () => ({ code: -1, stdout, stderr }), exited };
 }
 
 /** Starts the bin without waiting for it (to kill it mid-way). */
