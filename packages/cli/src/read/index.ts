@@ -126,6 +126,7 @@ async function open(file: string, options: ReadOptions): Promise<Opened> {
   const overrides = options.columns ?? {};
   const { format, fields } = options;
   if (format === 'xlsx') {
+    if (encoding !== undefined || delimiter !== undefined) throw new UsageError(`--encoding and --delimiter are for delimited text (CSV, TSV); ${file} is read as a workbook.`);
     const sheet = await openSheet(file, options.sheet);
     const notices = sheet.names.length > 1 && options.sheet === undefined ? [`sheet: "${sheet.name}", the first of ${sheet.names.length} (--sheet NAME reads another).`] : [];
     return delimitedSource(file, format, sheet.records, { delimiter: undefined, bom: false }, notices, fields, overrides, { strictWidth: false, suspect: () => true });
