@@ -241,6 +241,8 @@ describe('workbooks', () => {
     const renamed = file('renamed.csv', readFileSync(fixture('workbook.xlsx')));
     await expect(read(renamed)).rejects.toThrow(/is a zip file, most likely an Excel workbook \(\.xlsx\) under another name.*--format xlsx/);
     expect(() => formatOf('x.pdf')).toThrow(/pass --format csv\|tsv\|json\|ndjson\|xlsx/);
+    await expect(read(fixture('workbook.xlsx'), { encoding: 'utf-8' })).rejects.toThrow(/--encoding and --delimiter are for delimited text \(CSV, TSV\); .*workbook\.xlsx is read as a workbook\./);
+    await expect(read(fixture('excel-utf8.csv'), { format: 'xlsx' })).rejects.toThrow(/Cannot read .*excel-utf8\.csv as an Excel workbook \(\.xlsx\): .*save it again as \.xlsx, or as "CSV UTF-8"/);
   });
 });
 
