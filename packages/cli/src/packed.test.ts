@@ -30,9 +30,12 @@ describe('the packed tarball, installed and run with npx', () => {
   });
 
   it('npx techapi --help works on Node 24, and a dry run checks rows with the spec it carries', { timeout: 120_000 }, async () => {
-    const { stdout } = await sh(`npx -y -p node@24 -c 'node --version && techapi --help && (techapi take-control import people.csv --dry-run --json || true)'`);
+    // The dry run's exit code is kept, not swallowed: one invalid row makes it 1.
+    const { stdout } = await sh(`npx -y -p node@24 -c 'node --version && techapi --help && { techapi take-control import people.csv --dry-run --json; echo "exit=$?"; }'`);
     expect(stdout).toMatch(/^v24\./);
     expect(stdout).toContain('Usage: techapi [options] [command]');
-    expect(JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '')).toMatchObject({ total: 2, valid: 1, invalid: 1 });
+    const [json, exit] = stdout.trimEnd().split('\n').slice(-2);
+    expect(exit).toBe('exit=1');
+    expect(JSON.parse(json ?? '')).toMatchObject({ total: 2, valid: 1, invalid: 1 });
   });
 });
