@@ -4,6 +4,7 @@ export {
   startSandbox,
   type ApiName,
   type Sandbox,
+  type SandboxControl,
   type SandboxOptions,
   type SandboxState,
   type SeedData,

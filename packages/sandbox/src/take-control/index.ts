@@ -2,12 +2,11 @@
 // path in paths/, the state in store.ts. Here: the integration key, the vendor's answer to bad input, and
 // the wiring of each operation to its handler. Every rule the vendor's guide states is followed; the others
 // are the sandbox's assumptions, listed in the README.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Violation } from '@techapi/openapi-validator';
 import type { operations } from './spec-types.js';
 import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
-import { describeViolation, type ApiBehaviour } from '../http.js';
+import { describeViolation, type ApiBehaviour, type RequestHeaders } from '../behaviour.js';
 import { SPECS } from '../specs.js';
 import { error } from './answers.js';
 import * as tech from './paths/tech.js';
@@ -52,9 +51,9 @@ export function takeControlBehaviour(options: TakeControlOptions, clock: Clock):
   return {
     name: 'take-control',
     spec: SPECS['take-control'],
-    authenticate(headers: IncomingHttpHeaders) {
+    authenticate(headers: RequestHeaders) {
       const header = headers.authorization;
-      if (header === undefined) return error(401, 'Missing integration key');
+      if (typeof header !== 'string') return error(401, 'Missing integration key');
       const key = header.slice(0, KEY_PREFIX.length).toUpperCase() === KEY_PREFIX ? header.slice(KEY_PREFIX.length).trim() : undefined;
       if (key !== integrationKey) return error(403, 'Invalid integration key');
       return { credential: key };

@@ -2,12 +2,11 @@
 // file per path in paths/, the state in store.ts. Here: the token check, the answer to bad input, and the
 // wiring of each operation to its handler. Every rule the vendor's pages state is followed; the others are
 // the sandbox's assumptions, listed in the README.
-import type { IncomingHttpHeaders } from 'node:http';
 import type { SpecOperation, SpecValidator, Violation } from '@techapi/openapi-validator';
 import type { operations } from './spec-types.js';
 import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
-import { describeViolation, type ApiBehaviour } from '../http.js';
+import { describeViolation, type ApiBehaviour, type RequestHeaders } from '../behaviour.js';
 import { SPECS } from '../specs.js';
 import { badRequest, unauthorized } from './answers.js';
 import * as authenticate2 from './paths/restapi_auth_authenticate2.js';
@@ -45,7 +44,7 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
   return {
     name: 'technicien',
     spec: SPECS.technicien,
-    authenticate(headers: IncomingHttpHeaders, operation: SpecOperation) {
+    authenticate(headers: RequestHeaders, operation: SpecOperation) {
       if (Array.isArray(operation.operation.security) && operation.operation.security.length === 0) return { credential: '' };
       const token = headers['x-auth-token'];
       if (typeof token !== 'string' || token === '') return unauthorized('The X-AUTH-TOKEN header is missing');

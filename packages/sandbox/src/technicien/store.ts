@@ -1,7 +1,6 @@
 // Gestion des techniciens' state: seeded techniciens and clients (the API has no create call), the grants
 // recorded by grant-client-access, and the login tokens. The handlers of paths/ read and change it; the
 // types are the spec's (Technicien, Client).
-import { randomUUID } from 'node:crypto';
 import type { SpecValidator } from '@techapi/openapi-validator';
 import type { components } from './spec-types.js';
 import type { Clock } from '../clock.js';
@@ -85,7 +84,7 @@ export class TechnicienStore {
 
   /** A new token, valid 12 hours from now on the sandbox clock. */
   issueToken(): string {
-    const token = randomUUID();
+    const token = globalThis.crypto.randomUUID(); // Web Crypto: the store also runs in a browser (MSW)
     this.tokens.set(token, this.clock.now() + TOKEN_LIFETIME_MS);
     return token;
   }
