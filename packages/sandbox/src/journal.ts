@@ -1,0 +1,117 @@
+// The request journal: every request on a vendor path, in arrival order, as the sandbox received it and
+// how it answered, with every credential redacted before it is kept. Bounded: the last `limit` requests.
+import type { RequestHeaders } from './behaviour.js';
+
+/** One request, as `requests()` and `GET /__sandbox/requests` list it. */
+export interface JournalEntry {
+  /** The request's number, from 1, across the sandbox's APIs; findings name requests by it. Reset restarts it. */
+  seq: number;
+  /** When it arrived, on the sandbox clock (ISO 8601). */
+  time: string;
+  api: string;
+  /** The spec operation it was for; null for a path or method the spec does not have. */
+  operationId: string | null;
+  method: string;
+  path: string;
+  /** The query string as sent, without `?`; '' when none. */
+  query: string;
+  /**
+   * By lower-case name, credentials redacted: `Authorization: INTEGRATION-KEY ***`, `X-AUTH-TOKEN` down to
+   * its last 4 characters, a cookie or another key header `***`; `X-Sandbox-Fault` is in `fault` instead.
+   */
+  headers: Record<string, string>;
+  /** The body as received, as text ('' when none); a login's password is `***`. A body that is not UTF-8: '' and `bodyBase64`. */
+  body: string;
+  bodyBase64?: string;
+  /**
+   * The answer's status: for `drop-after` the status of the answer that was lost; null while it is pending
+   * (latency) and for `drop-before`.
+   */
+  status: number | null;
+  /** The fault this request was given (`X-Sandbox-Fault`, `failNext`, or drawn by `errorRate`/`dropRate`), else null. */
+  fault: string | null;
+}
+
+/** What `requests()` filters on; every given field must match. */
+export interface RequestFilter {
+  api?: string;
+  operationId?: string;
+  status?: number;
+}
+
+/** As held: the arrival time as a number, formatted only when listed. */
+export type HeldEntry = Omit<JournalEntry, 'time'> & { at: number };
+
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
+
+/** A fixed-size list that keeps the last `capacity` items, in order, at no cost per item beyond the item. */
+export class Ring<T> {
+  private items: T[] = [];
+  private start = 0;
+
+  constructor(readonly capacity: number) {
+    if (!(Number.isInteger(capacity) && capacity >= 0)) throw new RangeError(`journalLimit must be an integer >= 0, got ${capacity}`);
+  }
+
+  push(item: T): void {
+    if (this.capacity === 0) return;
+    if (this.items.length < this.capacity) this.items.push(item);
+    else {
+      this.items[this.start] = item;
+      this.start = (this.start + 1) % this.capacity;
+    }
+  }
+
+  toArray(): T[] {
+    return this.start === 0 ? [...this.items] : [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
+  }
+
+  /** Keeps only the items `keep` accepts, in order. */
+  retain(keep: (item: T) => boolean): void {
+    this.items = this.toArray().filter(keep);
+    this.start = 0;
+  }
+}
+
+export function listEntries(entries: Ring<HeldEntry>, filter: RequestFilter = {}): JournalEntry[] {
+  const { api, operationId, status } = filter;
+  const listed: JournalEntry[] = [];
+  for (const { at, headers, ...entry } of entries.toArray()) {
+    if ((api !== undefined && entry.api !== api) || (operationId !== undefined && entry.operationId !== operationId) || (status !== undefined && entry.status !== status)) continue;
+    listed.push({ ...entry, time: new Date(at).toISOString(), headers: { ...headers } });
+  }
+  return listed;
+}
+
+/** Headers whose whole value is a credential. */
+const SECRET_HEADERS = new Set(['cookie', 'proxy-authorization', 'integration-key', 'x-api-key', 'api-key']);
+export const FAULT_HEADER = 'x-sandbox-fault';
+const HIDDEN = '***';
+
+/** The headers as the journal keeps them: credentials redacted, `secrets` blanked wherever they appear. */
+export function redactHeaders(headers: RequestHeaders, secrets: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined || name === FAULT_HEADER) continue;
+    const value = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (name === 'authorization') {
+      // The scheme says what form the client used (`INTEGRATION-KEY`, `Bearer`), which is worth seeing.
+      const space = value.indexOf(' ');
+      kept[name] = space > 0 ? `${value.slice(0, space)} ${HIDDEN}` : HIDDEN;
+    } else if (name === 'x-auth-token') {
+      kept[name] = value.length > 8 ? `${HIDDEN}${value.slice(-4)}` : HIDDEN;
+    } else if (SECRET_HEADERS.has(name)) {
+      kept[name] = HIDDEN;
+    } else {
+      kept[name] = blank(value, secrets);
+    }
+  }
+  return kept;
+}
+
+/** `text` with each secret replaced by `***`. */
+export function blank(text: string, secrets: readonly string[]): string {
+  for (const secret of secrets) if (secret && text.includes(secret)) text = text.split(secret).join(HIDDEN);
+  return text;
+}

@@ -1,0 +1,73 @@
+// What a Take Control client should not do, noted as findings: send its key without the `INTEGRATION-KEY`
+// prefix (the vendor's form is `Authorization: INTEGRATION-KEY <key>`), or send a create again for an email
+// the sandbox already settled for it (a 200 created it, a 409 said it exists: a repeat can only conflict).
+import type { ClientWatch, Exchange, FindingDraft } from '../findings.js';
+import { hasKeyPrefix, KEY_FORM } from './key.js';
+
+/** At most this many settled emails are remembered; past it the oldest are forgotten. */
+const MAX_SETTLED = 100_000;
+
+export function watchTakeControlClients(): ClientWatch {
+  /** By email in lower case: the request whose delivered answer settled it. */
+  const settled = new Map<string, { seq: number; status: number }>();
+  const settle = (email: string, seq: number, status: number) => {
+    if (settled.size >= MAX_SETTLED) settled.delete(settled.keys().next().value as string);
+    settled.set(email.toLowerCase(), { seq, status });
+  };
+
+  return {
+    observe(exchange) {
+      const drafts: FindingDraft[] = [];
+      const keyForm = keyFormFinding(exchange);
+      if (keyForm) drafts.push(keyForm);
+      const { seq, operationId, body, answer } = exchange;
+      if (operationId !== 'createTechnician' && operationId !== 'createTechnicians') return drafts;
+      const emails = emailsOf(body);
+      const repeats = emails.map((email) => ({ email, earlier: settled.get(email.toLowerCase()) })).filter((repeat) => repeat.earlier !== undefined);
+      if (repeats.length > 0) {
+        const earlier = [...new Set(repeats.map((repeat) => (repeat.earlier as { seq: number }).seq))].sort((a, b) => a - b);
+        drafts.push({
+          kind: 'repeated-create',
+          requests: [...earlier, seq],
+          message:
+            `request #${seq} (${operationId}) created again ${repeats.map(({ email, earlier: e }) => `${email} (settled by #${e?.seq}, ${e?.status})`).join(', ')}: ` +
+            'a 200 created it and a 409 says it exists, so a repeat can only conflict',
+        });
+      }
+      if (answer?.status === 200 && operationId === 'createTechnician') settle(emails[0] as string, seq, 200);
+      else if (answer?.status === 409 && operationId === 'createTechnician') settle(emails[0] as string, seq, 409);
+      else if (answer?.status === 200 && operationId === 'createTechnicians') {
+        // Per email: a created one, and one that failed as existing, are settled; a whole-batch 409 settles none.
+        const entries = (answer.body as { details?: { technicians?: Record<string, { result?: string; status?: number }> } } | undefined)?.details?.technicians ?? {};
+        for (const [email, entry] of Object.entries(entries)) {
+          if (entry.result === 'SUCCESS') settle(email, seq, 200);
+          else if (entry.status === 409) settle(email, seq, 409);
+        }
+      }
+      return drafts;
+    },
+  };
+}
+
+/** A key sent without the prefix: as the bare value, in another scheme (`Bearer`), or in an `INTEGRATION-KEY` header. */
+function keyFormFinding({ seq, headers }: Exchange): FindingDraft | undefined {
+  const authorization = headers.authorization;
+  const sentAs =
+    typeof authorization === 'string'
+      ? hasKeyPrefix(authorization)
+        ? undefined
+        : authorization.includes(' ')
+          ? `Authorization: ${authorization.slice(0, authorization.indexOf(' '))} <key>`
+          : 'Authorization: <key>'
+      : headers['integration-key'] !== undefined
+        ? 'INTEGRATION-KEY: <key> (a header of that name)'
+        : undefined;
+  if (!sentAs) return undefined;
+  return { kind: 'key-without-prefix', requests: [seq], message: `request #${seq} sent its key as ${sentAs}: send it as ${KEY_FORM}` };
+}
+
+/** The emails a create's body names, if it is well-formed enough to have any. */
+function emailsOf(body: unknown): string[] {
+  const items = Array.isArray(body) ? body : [body];
+  return items.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { email?: unknown }).email === 'string' && (item as { email: string }).email !== '' ? [(item as { email: string }).email] : []));
+}
