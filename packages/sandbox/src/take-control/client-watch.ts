@@ -2,7 +2,7 @@
 // prefix (the vendor's form is `Authorization: INTEGRATION-KEY <key>`), or send a create again for an email
 // the sandbox already settled for it (a 200 created it, a 409 said it exists: a repeat can only conflict).
 import type { ClientWatch, Exchange, FindingDraft } from '../findings.js';
-import { hasKeyPrefix, KEY_FORM } from './key.js';
+import { hasKeyPrefix, KEY_FORM, KEY_PREFIX } from './key.js';
 
 /** At most this many settled emails are remembered; past it the oldest are forgotten. */
 const MAX_SETTLED = 100_000;
@@ -17,20 +17,24 @@ export function watchTakeControlClients(): ClientWatch {
 
   return {
     observe(exchange) {
-      const drafts: FindingDraft[] = [];
       const keyForm = keyFormFinding(exchange);
-      if (keyForm) drafts.push(keyForm);
+      const drafts: FindingDraft[] = keyForm ? [keyForm] : [];
       const { seq, operationId, body, answer } = exchange;
       if (operationId !== 'createTechnician' && operationId !== 'createTechnicians') return drafts;
       const emails = emailsOf(body);
-      const repeats = emails.map((email) => ({ email, earlier: settled.get(email.toLowerCase()) })).filter((repeat) => repeat.earlier !== undefined);
-      if (repeats.length > 0) {
-        const earlier = [...new Set(repeats.map((repeat) => (repeat.earlier as { seq: number }).seq))].sort((a, b) => a - b);
+      // Every request of a load goes through here: no allocation unless there is a repeat.
+      let repeats: Array<{ email: string; earlier: { seq: number; status: number } }> | undefined;
+      for (const email of emails) {
+        const earlier = settled.get(email.toLowerCase());
+        if (earlier) (repeats ??= []).push({ email, earlier });
+      }
+      if (repeats) {
+        const earlier = [...new Set(repeats.map((repeat) => repeat.earlier.seq))].sort((a, b) => a - b);
         drafts.push({
           kind: 'repeated-create',
           requests: [...earlier, seq],
           message:
-            `request #${seq} (${operationId}) created again ${repeats.map(({ email, earlier: e }) => `${email} (settled by #${e?.seq}, ${e?.status})`).join(', ')}: ` +
+            `request #${seq} (${operationId}) created again ${repeats.map(({ email, earlier: e }) => `${email} (settled by #${e.seq}, ${e.status})`).join(', ')}: ` +
             'a 200 created it and a 409 says it exists, so a repeat can only conflict',
         });
       }
@@ -52,6 +56,7 @@ export function watchTakeControlClients(): ClientWatch {
 /** A key sent without the prefix: as the bare value, in another scheme (`Bearer`), or in an `INTEGRATION-KEY` header. */
 function keyFormFinding({ seq, headers }: Exchange): FindingDraft | undefined {
   const authorization = headers.authorization;
+  if (typeof authorization === 'string' && authorization.startsWith(KEY_PREFIX)) return undefined; // the usual case, at once
   const sentAs =
     typeof authorization === 'string'
       ? hasKeyPrefix(authorization)
@@ -68,6 +73,10 @@ function keyFormFinding({ seq, headers }: Exchange): FindingDraft | undefined {
 
 /** The emails a create's body names, if it is well-formed enough to have any. */
 function emailsOf(body: unknown): string[] {
-  const items = Array.isArray(body) ? body : [body];
-  return items.flatMap((item) => (typeof item === 'object' && item !== null && typeof (item as { email?: unknown }).email === 'string' && (item as { email: string }).email !== '' ? [(item as { email: string }).email] : []));
+  const emails: string[] = [];
+  for (const item of Array.isArray(body) ? body : [body]) {
+    const email = typeof item === 'object' && item !== null ? (item as { email?: unknown }).email : undefined;
+    if (typeof email === 'string' && email !== '') emails.push(email);
+  }
+  return emails;
 }
