@@ -85,15 +85,16 @@ export function listEntries(entries: Ring<HeldEntry>, filter: RequestFilter = {}
 
 /** Headers whose whole value is a credential. */
 const SECRET_HEADERS = new Set(['cookie', 'proxy-authorization', 'integration-key', 'x-api-key', 'api-key']);
-export const FAULT_HEADER = 'x-sandbox-fault';
 const HIDDEN = '***';
+/** Read and stripped by the engine before a request is checked or journaled. */
+export const FAULT_HEADER = 'x-sandbox-fault';
 
 /** The headers as the journal keeps them: credentials redacted, `secrets` blanked wherever they appear. */
 export function redactHeaders(headers: RequestHeaders, secrets: readonly string[]): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name in headers) {
     const raw = headers[name];
-    if (raw === undefined || name === FAULT_HEADER) continue;
+    if (raw === undefined) continue;
     const value = Array.isArray(raw) ? raw.join(', ') : raw;
     if (name === 'authorization') {
       // The scheme says what form the client used (`INTEGRATION-KEY`, `Bearer`), which is worth seeing.
