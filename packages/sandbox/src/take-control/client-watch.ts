@@ -8,11 +8,14 @@ import { hasKeyPrefix, KEY_FORM, KEY_PREFIX } from './key.js';
 const MAX_SETTLED = 100_000;
 
 export function watchTakeControlClients(): ClientWatch {
-  /** By email in lower case: the request whose delivered answer settled it. */
-  const settled = new Map<string, { seq: number; status: number }>();
-  const settle = (email: string, seq: number, status: number) => {
+  /**
+   * By email in lower case: the request whose delivered answer settled it, as its seq for a 200 and minus its
+   * seq for a 409 (a number, not an object: a load creates an entry per request, kept for the whole run).
+   */
+  const settled = new Map<string, number>();
+  const settle = (email: string, seq: number, status: 200 | 409) => {
     if (settled.size >= MAX_SETTLED) settled.delete(settled.keys().next().value as string);
-    settled.set(email.toLowerCase(), { seq, status });
+    settled.set(email.toLowerCase(), status === 200 ? seq : -seq);
   };
 
   return {
@@ -26,7 +29,7 @@ export function watchTakeControlClients(): ClientWatch {
       let repeats: Array<{ email: string; earlier: { seq: number; status: number } }> | undefined;
       for (const email of emails) {
         const earlier = settled.get(email.toLowerCase());
-        if (earlier) (repeats ??= []).push({ email, earlier });
+        if (earlier !== undefined) (repeats ??= []).push({ email, earlier: { seq: Math.abs(earlier), status: earlier > 0 ? 200 : 409 } });
       }
       if (repeats) {
         const earlier = [...new Set(repeats.map((repeat) => repeat.earlier.seq))].sort((a, b) => a - b);
