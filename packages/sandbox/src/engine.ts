@@ -8,9 +8,9 @@
 import { formatViolation, type SpecOperation, type SpecValidator, type Violation } from '@techapi/openapi-validator';
 import type { ApiBehaviour, Reply, RequestHeaders, SandboxRequest } from './behaviour.js';
 import type { Clock } from './clock.js';
-import { asRequestFault, faultLatencyMs, parseFault, type Fault, type RequestFault } from './faults.js';
+import { asRequestFault, createFaultQueue, faultLatencyMs, parseFault, type Fault, type RequestFault } from './faults.js';
 import { combineWatches, watchRetryAfter, type ClientWatch, type Finding, type FindingDraft } from './findings.js';
-import { blank, FAULT_HEADER, redactHeaders, type HeldEntry, type JournalEntry, type RequestFilter } from './journal.js';
+import { FAULT_HEADER, heldEntry, type HeldEntry, type JournalEntry, type RequestFilter } from './journal.js';
 
 /** A request as it came off the wire. */
 export interface WireRequest {
@@ -93,20 +93,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function createApiEngine(options: EngineOptions): ApiEngine {
   const { behaviour, validator, clock, rateLimit, latencyMs, drawFault, recorder = NO_RECORDER } = options;
   const clientOf = behaviour.clientOf ?? (() => '');
-  const secrets = behaviour.secrets ?? [];
   const api = behaviour.name;
   const contractName = `dist/specs/${api}.json`;
   const operationIds = Object.keys(behaviour.handlers);
   const newWatch = () => combineWatches([watchRetryAfter(), ...(behaviour.watchClients ? [behaviour.watchClients()] : [])]);
   let watch: ClientWatch = newWatch();
-  /** Faults asked for by failNext, by operationId, first in first out. */
-  const queuedFaults = new Map<string, RequestFault[]>();
-  const takeQueuedFault = (operationId: string | undefined) => {
-    const queue = operationId === undefined ? undefined : queuedFaults.get(operationId);
-    const fault = queue?.shift();
-    if (queue?.length === 0) queuedFaults.delete(operationId as string);
-    return fault;
-  };
+  const queuedFaults = createFaultQueue();
 
   const errorAnswer = (status: number, message: string, headers: Record<string, string> = {}): WireAnswer => ({
     status,
@@ -198,8 +190,7 @@ export function createApiEngine(options: EngineOptions): ApiEngine {
 
   function failNext(operationId: string, fault: RequestFault) {
     if (!operationIds.includes(operationId)) throw new TypeError(`failNext: ${api} has no operation "${operationId}" (it has ${operationIds.join(', ')})`);
-    const checked = parseFault(fault);
-    queuedFaults.set(operationId, [...(queuedFaults.get(operationId) ?? []), checked]);
+    queuedFaults.add(operationId, parseFault(fault));
   }
 
   /** `/__sandbox/*`: inspection and control, on every API's port. */
@@ -323,7 +314,7 @@ export function createApiEngine(options: EngineOptions): ApiEngine {
         }
       }
       const checked = validator.checkRequest({ method, url: `http://sandbox${rawUrl}`, headers: new HeaderReader(headers), body: text || undefined, json });
-      const arrival: Arrival = { seq, at, method, rawUrl, headers, text, bytes: request.body, json, checked };
+      const arrival: Arrival = { seq, at, method, rawUrl, headers, text, json, checked };
       const drawn = asRequestFault(drawFault());
       let fault: RequestFault | undefined;
       let refusal: WireAnswer | undefined;
@@ -334,8 +325,12 @@ export function createApiEngine(options: EngineOptions): ApiEngine {
           refusal = errorAnswer(400, `X-Sandbox-Fault: ${(error as Error).message}`);
         }
       }
-      if (!refusal) fault ??= takeQueuedFault(checked.operation?.operationId) ?? drawn;
-      const entry = recorder.journaling ? journalEntry(arrival, fault) : undefined;
+      if (!refusal) fault ??= queuedFaults.take(checked.operation?.operationId) ?? drawn;
+      let entry: HeldEntry | undefined;
+      if (recorder.journaling) {
+        entry = heldEntry({ seq, at, api, operationId: checked.operation?.operationId, method, rawUrl, headers, text, bytes: request.body, json, fault }, behaviour);
+        recorder.record(entry);
+      }
       if (refusal) {
         if (entry) entry.status = refusal.status;
         return done(refusal);
@@ -345,28 +340,6 @@ export function createApiEngine(options: EngineOptions): ApiEngine {
       else respond(arrival, fault, entry, done);
     },
   };
-
-  /** Writes the request to the journal, credentials redacted, its status still unknown. */
-  function journalEntry({ seq, at, method, rawUrl, headers, text, bytes, json, checked }: Arrival, fault: RequestFault | undefined): HeldEntry {
-    const queryAt = rawUrl.indexOf('?');
-    const entry: HeldEntry = {
-      seq,
-      at,
-      api,
-      operationId: checked.operation?.operationId ?? null,
-      method,
-      path: blank(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), secrets),
-      query: queryAt < 0 ? '' : blank(rawUrl.slice(queryAt + 1), secrets),
-      headers: redactHeaders(headers, secrets),
-      body: '',
-      status: null,
-      fault: fault === undefined ? null : String(fault),
-    };
-    if (text === undefined) entry.bodyBase64 = base64(bytes as Uint8Array);
-    else if (text !== '') entry.body = blank(behaviour.redactBody ? behaviour.redactBody(checked.operation?.operationId, text, json) : text, secrets);
-    recorder.record(entry);
-    return entry;
-  }
 }
 
 /** A request on a vendor path once read: its number, arrival time, body parsed and checked against the spec. */
@@ -378,7 +351,6 @@ interface Arrival {
   headers: RequestHeaders;
   /** undefined when the body's bytes are not UTF-8. */
   text: string | undefined;
-  bytes: Uint8Array | string;
   json: unknown;
   checked: ReturnType<SpecValidator['checkRequest']>;
 }
@@ -392,13 +364,6 @@ function decode(body: Uint8Array | string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Bytes as base64, with what a browser has too (no Buffer). */
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let offset = 0; offset < bytes.length; offset += 0x8000) binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
-  return btoa(binary);
 }
 
 /** Headers held by lower-case name (Node's request headers, an answer's) read like `Headers`, without building one per message. */

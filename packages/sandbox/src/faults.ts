@@ -63,3 +63,21 @@ export const faultLatencyMs = (fault: RequestFault | undefined): number => (type
 
 /** A drawn fault in the words of a requested one: a 503 is answered unhandled, a drop comes after handling. */
 export const asRequestFault = (fault: Fault): RequestFault | undefined => (fault === 'error' ? 503 : fault === 'drop' ? 'drop-after' : undefined);
+
+/** Faults asked for by `failNext`, by operationId, first in first out. */
+export function createFaultQueue() {
+  const queues = new Map<string, RequestFault[]>();
+  return {
+    add(operationId: string, fault: RequestFault): void {
+      queues.set(operationId, [...(queues.get(operationId) ?? []), fault]);
+    },
+    /** The next fault queued for this operation, taken off the queue; undefined when none. */
+    take(operationId: string | undefined): RequestFault | undefined {
+      const queue = operationId === undefined ? undefined : queues.get(operationId);
+      const fault = queue?.shift();
+      if (queue?.length === 0) queues.delete(operationId as string);
+      return fault;
+    },
+    clear: () => queues.clear(),
+  };
+}

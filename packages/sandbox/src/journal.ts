@@ -1,6 +1,6 @@
 // The request journal: every request on a vendor path, in arrival order, as the sandbox received it and
 // how it answered, with every credential redacted before it is kept. Bounded: the last `limit` requests.
-import type { RequestHeaders } from './behaviour.js';
+import type { ApiBehaviour, RequestHeaders } from './behaviour.js';
 
 /** One request, as `requests()` and `GET /__sandbox/requests` list it. */
 export interface JournalEntry {
@@ -115,4 +115,51 @@ export function redactHeaders(headers: RequestHeaders, secrets: readonly string[
 export function blank(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret && text.includes(secret)) text = text.split(secret).join(HIDDEN);
   return text;
+}
+
+/** A request as it arrived, before it is answered. */
+export interface Arrived {
+  seq: number;
+  at: number;
+  api: string;
+  operationId: string | undefined;
+  method: string;
+  /** The path and query as sent. */
+  rawUrl: string;
+  headers: RequestHeaders;
+  /** The body as text; undefined when its bytes are not UTF-8. */
+  text: string | undefined;
+  bytes: Uint8Array | string;
+  json: unknown;
+  fault: unknown;
+}
+
+/** The journal's entry for a request, credentials redacted, its status still unknown. */
+export function heldEntry(arrived: Arrived, behaviour: Pick<ApiBehaviour, 'secrets' | 'redactBody'>): HeldEntry {
+  const { seq, at, api, operationId, method, rawUrl, headers, text, bytes, json, fault } = arrived;
+  const secrets = behaviour.secrets ?? [];
+  const queryAt = rawUrl.indexOf('?');
+  const entry: HeldEntry = {
+    seq,
+    at,
+    api,
+    operationId: operationId ?? null,
+    method,
+    path: blank(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), secrets),
+    query: queryAt < 0 ? '' : blank(rawUrl.slice(queryAt + 1), secrets),
+    headers: redactHeaders(headers, secrets),
+    body: '',
+    status: null,
+    fault: fault === undefined ? null : String(fault),
+  };
+  if (text === undefined) entry.bodyBase64 = base64(bytes as Uint8Array);
+  else if (text !== '') entry.body = blank(behaviour.redactBody ? behaviour.redactBody(operationId, text, json) : text, secrets);
+  return entry;
+}
+
+/** Bytes as base64, with what a browser has too (no Buffer). */
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let offset = 0; offset < bytes.length; offset += 0x8000) binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
+  return btoa(binary);
 }
