@@ -40,8 +40,8 @@ export interface ApiBehaviour {
   clientOf?(headers: RequestHeaders): string;
   /** Values never written to the journal, wherever they appear (the integration key). */
   secrets?: readonly string[];
-  /** The body as the journal keeps it, for an operation whose body holds a secret (a login's password). */
-  redactBody?(operationId: string | undefined, text: string, json: unknown): string;
+  /** The body as the journal shows it, for an operation whose body holds a secret (a login's password). */
+  redactBody?(operationId: string | undefined, text: string): string;
   /** A new watch of the clients' behaviour on this API (see findings.ts). */
   watchClients?(): ClientWatch;
   state(): unknown;

@@ -10,7 +10,7 @@ import type { ApiBehaviour, Reply, RequestHeaders, SandboxRequest } from './beha
 import type { Clock } from './clock.js';
 import { asRequestFault, createFaultQueue, faultLatencyMs, parseFault, type Fault, type RequestFault } from './faults.js';
 import { combineWatches, watchRetryAfter, type ClientWatch, type Finding, type FindingDraft } from './findings.js';
-import { FAULT_HEADER, heldEntry, type HeldEntry, type JournalEntry, type RequestFilter } from './journal.js';
+import { FAULT_HEADER, type HeldEntry, type JournalEntry, type RequestFilter } from './journal.js';
 
 /** A request as it came off the wire. */
 export interface WireRequest {
@@ -328,7 +328,8 @@ export function createApiEngine(options: EngineOptions): ApiEngine {
       if (!refusal) fault ??= queuedFaults.take(checked.operation?.operationId) ?? drawn;
       let entry: HeldEntry | undefined;
       if (recorder.journaling) {
-        entry = heldEntry({ seq, at, api, operationId: checked.operation?.operationId, method, rawUrl, headers, text, bytes: request.body, json, fault }, behaviour);
+        entry = { seq, at, api, operationId: checked.operation?.operationId, method, rawUrl, headers, text, fault, status: null, redaction: behaviour };
+        if (text === undefined) entry.bytes = request.body as Uint8Array;
         recorder.record(entry);
       }
       if (refusal) {

@@ -1,5 +1,7 @@
 // The request journal: every request on a vendor path, in arrival order, as the sandbox received it and
-// how it answered, with every credential redacted before it is kept. Bounded: the last `limit` requests.
+// how it answered. Bounded: the last `limit` requests. A request is held as it arrived and redacted when it
+// is listed, the only way out of the journal: under load most requests are never listed, and copying their
+// headers would cost every one of them.
 import type { ApiBehaviour, RequestHeaders } from './behaviour.js';
 
 /** One request, as `requests()` and `GET /__sandbox/requests` list it. */
@@ -39,8 +41,27 @@ export interface RequestFilter {
   status?: number;
 }
 
-/** As held: the arrival time as a number, formatted only when listed. */
-export type HeldEntry = Omit<JournalEntry, 'time'> & { at: number };
+/** A request as held, before it is redacted for a listing; `status` is set when it is answered. */
+export interface HeldEntry {
+  seq: number;
+  /** Sandbox clock, ms. */
+  at: number;
+  api: string;
+  operationId: string | undefined;
+  method: string;
+  /** The path and query as sent. */
+  rawUrl: string;
+  headers: RequestHeaders;
+  /** The body as text; undefined when its bytes are not UTF-8 (then `bytes` holds them). */
+  text: string | undefined;
+  bytes?: Uint8Array;
+  fault: unknown;
+  status: number | null;
+  /** What the journal must not show, from the API's behaviour. */
+  redaction: Redaction;
+}
+
+export type Redaction = Pick<ApiBehaviour, 'secrets' | 'redactBody'>;
 
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
 
@@ -73,14 +94,37 @@ export class Ring<T> {
   }
 }
 
+/** The entries the filter accepts, in order, redacted. */
 export function listEntries(entries: Ring<HeldEntry>, filter: RequestFilter = {}): JournalEntry[] {
   const { api, operationId, status } = filter;
   const listed: JournalEntry[] = [];
-  for (const { at, headers, ...entry } of entries.toArray()) {
+  for (const entry of entries.toArray()) {
     if ((api !== undefined && entry.api !== api) || (operationId !== undefined && entry.operationId !== operationId) || (status !== undefined && entry.status !== status)) continue;
-    listed.push({ ...entry, time: new Date(at).toISOString(), headers: { ...headers } });
+    listed.push(redacted(entry));
   }
   return listed;
+}
+
+/** An entry as the journal shows it: credentials redacted, secrets blanked, the time formatted. */
+function redacted({ seq, at, api, operationId, method, rawUrl, headers, text, bytes, fault, status, redaction }: HeldEntry): JournalEntry {
+  const secrets = redaction.secrets ?? [];
+  const queryAt = rawUrl.indexOf('?');
+  const entry: JournalEntry = {
+    seq,
+    time: new Date(at).toISOString(),
+    api,
+    operationId: operationId ?? null,
+    method,
+    path: blank(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), secrets),
+    query: queryAt < 0 ? '' : blank(rawUrl.slice(queryAt + 1), secrets),
+    headers: redactHeaders(headers, secrets),
+    body: '',
+    status,
+    fault: fault === undefined ? null : String(fault),
+  };
+  if (text === undefined) entry.bodyBase64 = base64(bytes ?? new Uint8Array(0));
+  else if (text !== '') entry.body = blank(redaction.redactBody ? redaction.redactBody(operationId, text) : text, secrets);
+  return entry;
 }
 
 /** Headers whose whole value is a credential. */
@@ -115,46 +159,6 @@ export function redactHeaders(headers: RequestHeaders, secrets: readonly string[
 export function blank(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret && text.includes(secret)) text = text.split(secret).join(HIDDEN);
   return text;
-}
-
-/** A request as it arrived, before it is answered. */
-export interface Arrived {
-  seq: number;
-  at: number;
-  api: string;
-  operationId: string | undefined;
-  method: string;
-  /** The path and query as sent. */
-  rawUrl: string;
-  headers: RequestHeaders;
-  /** The body as text; undefined when its bytes are not UTF-8. */
-  text: string | undefined;
-  bytes: Uint8Array | string;
-  json: unknown;
-  fault: unknown;
-}
-
-/** The journal's entry for a request, credentials redacted, its status still unknown. */
-export function heldEntry(arrived: Arrived, behaviour: Pick<ApiBehaviour, 'secrets' | 'redactBody'>): HeldEntry {
-  const { seq, at, api, operationId, method, rawUrl, headers, text, bytes, json, fault } = arrived;
-  const secrets = behaviour.secrets ?? [];
-  const queryAt = rawUrl.indexOf('?');
-  const entry: HeldEntry = {
-    seq,
-    at,
-    api,
-    operationId: operationId ?? null,
-    method,
-    path: blank(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), secrets),
-    query: queryAt < 0 ? '' : blank(rawUrl.slice(queryAt + 1), secrets),
-    headers: redactHeaders(headers, secrets),
-    body: '',
-    status: null,
-    fault: fault === undefined ? null : String(fault),
-  };
-  if (text === undefined) entry.bodyBase64 = base64(bytes as Uint8Array);
-  else if (text !== '') entry.body = blank(behaviour.redactBody ? behaviour.redactBody(operationId, text, json) : text, secrets);
-  return entry;
 }
 
 /** Bytes as base64, with what a browser has too (no Buffer). */

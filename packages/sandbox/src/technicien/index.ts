@@ -60,9 +60,15 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
     clientOf: (headers: RequestHeaders) => String(headers['x-auth-token'] ?? ''),
     // Tokens are redacted in their header; the password, right or wrong, in the login's body.
     secrets: [],
-    redactBody: (operationId: string | undefined, text: string, json: unknown) => {
+    redactBody: (operationId: string | undefined, text: string) => {
       if (operationId !== 'authenticate') return text;
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) return '(a login body that is not a JSON object: not kept, it may hold a password)';
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON: withheld below
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return '(a login body that is not a JSON object: not shown, it may hold a password)';
       return JSON.stringify('password' in json ? { ...json, password: '***' } : json);
     },
     watchClients: watchTechnicienClients,
