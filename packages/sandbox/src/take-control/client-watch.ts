@@ -3,43 +3,34 @@
 // the sandbox already settled for it (a 200 created it, a 409 said it exists: a repeat can only conflict).
 import type { ClientWatch, Exchange, FindingDraft } from '../findings.js';
 import { hasKeyPrefix, KEY_FORM, KEY_PREFIX } from './key.js';
+import type { TakeControlStore } from './store.js';
 
-/** At most this many settled emails are remembered; past it the oldest are forgotten. */
-const MAX_SETTLED = 100_000;
-
-export function watchTakeControlClients(): ClientWatch {
-  /**
-   * By email in lower case: the request whose delivered answer settled it, as its seq for a 200 and minus its
-   * seq for a 409 (a number, not an object: a load creates an entry per request, kept for the whole run).
-   */
-  const settled = new Map<string, number>();
-  const settle = (email: string, seq: number, status: 200 | 409) => {
-    if (settled.size >= MAX_SETTLED) settled.delete(settled.keys().next().value as string);
-    settled.set(email.toLowerCase(), status === 200 ? seq : -seq);
-  };
+/** @param store where each technician holds the request that settled it for the client */
+export function watchTakeControlClients(store: Pick<TakeControlStore, 'settledBy' | 'settle'>): ClientWatch {
+  const settle = (email: string, seq: number, status: 200 | 409) => store.settle(email, status === 200 ? seq : -seq);
 
   return {
     observe(exchange) {
       const keyForm = keyFormFinding(exchange);
-      const drafts: FindingDraft[] = keyForm ? [keyForm] : [];
       const { seq, operationId, body, answer } = exchange;
-      if (operationId !== 'createTechnician' && operationId !== 'createTechnicians') return drafts;
+      if (operationId !== 'createTechnician' && operationId !== 'createTechnicians') return keyForm ? [keyForm] : NONE;
       const emails = emailsOf(body);
       // Every request of a load goes through here: no allocation unless there is a repeat.
       let repeats: Array<{ email: string; earlier: { seq: number; status: number } }> | undefined;
       for (const email of emails) {
-        const earlier = settled.get(email.toLowerCase());
+        const earlier = store.settledBy(email);
         if (earlier !== undefined) (repeats ??= []).push({ email, earlier: { seq: Math.abs(earlier), status: earlier > 0 ? 200 : 409 } });
       }
+      let repeated: FindingDraft | undefined;
       if (repeats) {
         const earlier = [...new Set(repeats.map((repeat) => repeat.earlier.seq))].sort((a, b) => a - b);
-        drafts.push({
+        repeated = {
           kind: 'repeated-create',
           requests: [...earlier, seq],
           message:
             `request #${seq} (${operationId}) created again ${repeats.map(({ email, earlier: e }) => `${email} (settled by #${e.seq}, ${e.status})`).join(', ')}: ` +
             'a 200 created it and a 409 says it exists, so a repeat can only conflict',
-        });
+        };
       }
       if (answer?.status === 200 && operationId === 'createTechnician') settle(emails[0] as string, seq, 200);
       else if (answer?.status === 409 && operationId === 'createTechnician') settle(emails[0] as string, seq, 409);
@@ -51,10 +42,12 @@ export function watchTakeControlClients(): ClientWatch {
           else if (entry.status === 409) settle(email, seq, 409);
         }
       }
-      return drafts;
+      return keyForm && repeated ? [keyForm, repeated] : keyForm ? [keyForm] : repeated ? [repeated] : NONE;
     },
   };
 }
+
+const NONE: FindingDraft[] = [];
 
 /** A key sent without the prefix: as the bare value, in another scheme (`Bearer`), or in an `INTEGRATION-KEY` header. */
 function keyFormFinding({ seq, headers }: Exchange): FindingDraft | undefined {

@@ -66,7 +66,7 @@ export function takeControlBehaviour(options: TakeControlOptions, clock: Clock):
     },
     clientOf: (headers: RequestHeaders) => String(headers.authorization ?? headers['integration-key'] ?? ''),
     secrets: [integrationKey],
-    watchClients: watchTakeControlClients,
+    watchClients: () => watchTakeControlClients(store),
     invalidRequest: (_operationId: string, violations: Violation[]) => error(400, `Invalid request: ${describe(violations)}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: bindHandlers(handlers, { store, bulkConflicts }),
