@@ -2,8 +2,7 @@
 // as counterfact lays out a stateful mock: what a handler is given is what its operation takes, and what
 // it answers is one of the status/body pairs its operation documents, so an answer the spec does not
 // document fails to compile (the server still checks every answer at run time, see http.ts).
-import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiBehaviour, Reply, SandboxRequest } from './http.js';
+import type { ApiBehaviour, Reply, RequestHeaders, SandboxRequest } from './behaviour.js';
 
 /** An operation as openapi-typescript writes it. */
 interface Operation {
@@ -38,7 +37,7 @@ export interface OperationRequest<Op extends Operation> {
   operationId: string;
   pathParams: Op['parameters'] extends { path: infer Path } ? Path : Record<string, never>;
   query: Query<QueryName<Op>>;
-  headers: IncomingHttpHeaders;
+  headers: RequestHeaders;
   /** The parsed JSON body, valid for the operation's schema. */
   body: Op extends { requestBody: infer Body } ? JsonOf<Body> : undefined;
 }

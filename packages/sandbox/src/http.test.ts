@@ -1,10 +1,13 @@
-// The server core on real HTTP: an answer that breaks the spec never leaves as it is (a 500 names the
+// The engine on real HTTP: an answer that breaks the spec never leaves as it is (a 500 names the
 // violation), paths outside the spec, the control endpoints, and latency.
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSpecValidator } from '@techapi/openapi-validator';
 import { createClock } from './clock.js';
 import { createFaults } from './faults.js';
-import { serveApi, type ApiBehaviour, type ApiServer, type Reply } from './http.js';
+import type { ApiBehaviour, Reply } from './behaviour.js';
+import { createApiEngine } from './engine.js';
+import { serveApi, type ApiServer } from './http.js';
 import { startSandbox } from './index.js';
 import { SPECS } from './specs.js';
 
@@ -28,7 +31,8 @@ async function serveAnswering(reply: Reply) {
     seed: () => {},
   };
   const clock = createClock();
-  const server = await serveApi({ behaviour, validator: createSpecValidator(behaviour.spec), clock, host: '127.0.0.1', port: 0, rateLimit: undefined, latencyMs: 0, drawFault: createFaults() });
+  const engine = createApiEngine({ behaviour, validator: createSpecValidator(behaviour.spec), clock, rateLimit: undefined, latencyMs: 0, drawFault: createFaults() });
+  const server = await serveApi(engine, '127.0.0.1', 0);
   servers.push(server);
   return server;
 }
@@ -118,5 +122,38 @@ describe('outside the spec operations', () => {
     await expect(startSandbox({ rateLimit: -1 })).rejects.toThrow(/rateLimit/);
     await expect(startSandbox({ takeControl: { bulkConflicts: 'sometimes' as never } })).rejects.toThrow(/bulkConflicts/);
     await expect(startSandbox({ technicien: { seed: { techniciens: [{ id: 'one' as never }] } } })).rejects.toThrow(/not valid for the spec/);
+  });
+});
+
+describe('a body that is not UTF-8', () => {
+  it('is refused with the API answer to bad input, and nothing is stored', async () => {
+    const sandbox = await startSandbox();
+    try {
+      // "José" as Windows-1252 writes it: 0xE9 is no UTF-8 sequence, and decoding it would store U+FFFD.
+      const body = Buffer.concat([Buffer.from('{"email":"jose@example.com","name":"Jos'), Buffer.from([0xe9]), Buffer.from('"}')]);
+      const response = await fetch(`${sandbox.urls['take-control']}/tech`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'INTEGRATION-KEY your-private-key' },
+        body,
+      });
+      expect([response.status, await response.json()]).toEqual([400, { status: 400, message: 'Invalid request: body is not valid UTF-8: send JSON encoded as UTF-8' }]);
+      expect(sandbox.state()['take-control']?.technicians).toEqual([]);
+
+      const login = await fetch(`${sandbox.urls.technicien}/restapi/auth/authenticate2`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":"demo","password":"demo"}' });
+      const token = (await login.json()).token as string;
+      const update = Buffer.concat([Buffer.from('{"id":1,"nomUti":"Dupr'), Buffer.from([0xe9]), Buffer.from('"}')]);
+      // The update is a GET with a body, which fetch refuses to send: node:http sends it.
+      const refused = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
+        const call = httpRequest(`${sandbox.urls.technicien}/restapi/technicien/update?customerId=1`, { method: 'GET', headers: { 'content-type': 'application/json', 'content-length': update.length, 'x-auth-token': token } }, (response) => {
+          let text = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode, text }));
+        });
+        call.on('error', reject).end(update);
+      });
+      expect([refused.status, JSON.parse(refused.text).message]).toEqual([400, 'Invalid request: body is not valid UTF-8: send JSON encoded as UTF-8']);
+      expect(JSON.stringify(sandbox.state())).not.toContain('\ufffd');
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 // Gestion des techniciens' state: seeded techniciens and clients (the API has no create call), the grants
 // recorded by grant-client-access, and the login tokens. The handlers of paths/ read and change it; the
 // types are the spec's (Technicien, Client).
-import { randomUUID } from 'node:crypto';
 import type { SpecValidator } from '@techapi/openapi-validator';
 import type { components } from './spec-types.js';
 import type { Clock } from '../clock.js';
@@ -60,6 +59,11 @@ export const DEFAULT_TECHNICIEN_SEED: TechnicienSeed = {
   clients: [{ id: 1, codeExploitant: 'EXP01', nom: 'Exploitant 01', fuseauHoraire: 'Europe/Paris', suppressionLogique: false }],
 };
 
+/** The email a technicien is found by: its user account's `utilisateur.emailUti`, else `utilisateur.individu.email`. */
+export function emailOf(technicien: Technicien): string | undefined {
+  return technicien.utilisateur?.emailUti ?? technicien.utilisateur?.individu?.email ?? undefined;
+}
+
 const SCHEMAS = { Technicien: { $ref: '#/components/schemas/Technicien' }, Client: { $ref: '#/components/schemas/Client' } };
 
 export class TechnicienStore {
@@ -85,17 +89,16 @@ export class TechnicienStore {
 
   /** A new token, valid 12 hours from now on the sandbox clock. */
   issueToken(): string {
-    const token = randomUUID();
+    const token = globalThis.crypto.randomUUID(); // Web Crypto: the store also runs in a browser (MSW)
     this.tokens.set(token, this.clock.now() + TOKEN_LIFETIME_MS);
     return token;
   }
 
-  /** The technicien whose user account has this email (`utilisateur.emailUti`, else `individu.email`), ignoring case. */
+  /** The technicien whose user account has this email (see emailOf), ignoring case. */
   technicienByEmail(email: string): Technicien | undefined {
     const wanted = email.toLowerCase();
     for (const technicien of this.techniciens.values()) {
-      const own = technicien.utilisateur?.emailUti ?? technicien.utilisateur?.individu?.email;
-      if (own?.toLowerCase() === wanted) return technicien;
+      if (emailOf(technicien)?.toLowerCase() === wanted) return technicien;
     }
     return undefined;
   }
