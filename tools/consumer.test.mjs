@@ -187,9 +187,8 @@ describe('the packages as a consumer installs them', () => {
   });
 
   test('compiles with moduleResolution node16, as ESM (.mts) and as CommonJS (.cts)', async () => {
-    const [compile, mswCompile] = await Promise.all(
-      ['tsconfig.node16.json', 'tsconfig.msw.json'].map((config) => run(process.execPath, [tsc, '-p', config], { cwd: project })),
-    );
+    const compileWith = (/** @type {string} */ config) => run(process.execPath, [tsc, '-p', config], { cwd: project });
+    const [compile, mswCompile] = await Promise.all([compileWith('tsconfig.node16.json'), compileWith('tsconfig.msw.json')]);
     expect(compile.stdout + compile.stderr).toBe('');
     expect(compile.code).toBe(0);
     expect(mswCompile.stdout + mswCompile.stderr).toBe('');
