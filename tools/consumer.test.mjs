@@ -3,6 +3,9 @@
 // throwaway project; compiles a small program against it with TypeScript's node16 resolution (as ESM and
 // as CommonJS) and bundler resolution; then runs both programs against the API's Prism mock. The same for
 // @techapi/sandbox: its programs start a sandbox and create a technician twice (200, then 409).
+// Then MSW, installed beside them as a user would (msw 2 on Node 20, msw 3 where Node is >= 22.12): a program
+// (tools/testing/consumer/msw-program.mts) shows which test doubles see each call of both clients with their
+// defaults, that `undiciTransport()` bypasses MSW, and the sandbox's own MSW handlers at work.
 // Needs the packages built (`npm test` builds them first; alone: `npm run build`).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,6 +101,11 @@ main().catch((error: unknown) => {
 });
 `;
 
+/** msw 3 needs Node >= 22.12; msw 2 runs on Node 20. The sandbox's peer range covers both. */
+const [nodeMajor = 0, nodeMinor = 0] = process.versions.node.split('.').map(Number);
+const MSW = nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 12) ? 'msw@^3.0.5' : 'msw@^2.15.0';
+const mswProgram = readFileSync(join(repoRoot, 'tools/testing/consumer/msw-program.mts'), 'utf8');
+
 const apis = listApis().map((api) => {
   const packageName = JSON.parse(readFileSync(join(api.packageDir, 'package.json'), 'utf8')).name;
   return { api, packageName };
@@ -137,6 +145,7 @@ describe('the packages as a consumer installs them', () => {
     tarballs.push(join(project, pack(sandboxDir, project).filename));
     writeFileSync(join(project, 'sandbox.mts'), sandboxProgram);
     writeFileSync(join(project, 'sandbox.cts'), sandboxProgram);
+    writeFileSync(join(project, 'msw.mts'), mswProgram); // a Node program: node16 resolution only
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
     const common = {
       target: 'ES2022',
@@ -150,12 +159,17 @@ describe('the packages as a consumer installs them', () => {
       join(project, 'tsconfig.node16.json'),
       JSON.stringify({ compilerOptions: { ...common, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: [...modules, ...apis.map(({ api }) => `${api.name}.cts`), 'sandbox.cts'] }),
     );
+    // msw's own declarations are not ours to check, and checking them doubles the compile: skipLibCheck.
+    writeFileSync(
+      join(project, 'tsconfig.msw.json'),
+      JSON.stringify({ compilerOptions: { ...common, skipLibCheck: true, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: ['msw.mts'] }),
+    );
     writeFileSync(
       join(project, 'tsconfig.bundler.json'),
       JSON.stringify({ compilerOptions: { ...common, module: 'preserve', moduleResolution: 'bundler', noEmit: true }, files: modules }),
     );
     // The dependencies come from npm's cache (filled by the repo's own install); the registry only if missing.
-    const install = await run('npm', ['install', ...tarballs, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
+    const install = await run('npm', ['install', ...tarballs, MSW, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
     if (install.code !== 0) throw new Error(`npm install of the tarballs failed:\n${install.stderr}`);
   }, 120_000);
 
@@ -173,9 +187,12 @@ describe('the packages as a consumer installs them', () => {
   });
 
   test('compiles with moduleResolution node16, as ESM (.mts) and as CommonJS (.cts)', async () => {
-    const compile = await run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: project });
+    const compileWith = (/** @type {string} */ config) => run(process.execPath, [tsc, '-p', config], { cwd: project });
+    const [compile, mswCompile] = await Promise.all([compileWith('tsconfig.node16.json'), compileWith('tsconfig.msw.json')]);
     expect(compile.stdout + compile.stderr).toBe('');
     expect(compile.code).toBe(0);
+    expect(mswCompile.stdout + mswCompile.stderr).toBe('');
+    expect(mswCompile.code).toBe(0);
     for (const { api, packageName } of apis) {
       expect(readFileSync(join(project, 'out', `${api.name}.cjs`), 'utf8')).toContain(`require("${packageName}")`);
       expect(readFileSync(join(project, 'out', `${api.name}.mjs`), 'utf8')).toContain(`from '${packageName}'`);
@@ -206,6 +223,32 @@ describe('the packages as a consumer installs them', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual({ statuses: [200, 409], stored: 1 });
+    }, 30_000);
+
+    test(`with ${MSW.split('@^')[0]} ${MSW.split('@^')[1]?.split('.')[0]}, each call of both clients' defaults is seen by MSW, a replaced fetch and MockAgent; undiciTransport() is not seen by MSW; the sandbox's handlers conflict on a duplicate`, async () => {
+      const program = join(project, 'out', 'msw.mjs');
+      expect(existsSync(program), `${program} (compiled by the node16 test)`).toBe(true);
+      expect(JSON.parse(readFileSync(join(project, 'node_modules/msw/package.json'), 'utf8')).version).toMatch(MSW.includes('^3') ? /^3\./ : /^2\./);
+      const result = await run(process.execPath, [program], { cwd: project });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const every = ['createTechnician', 'createTechnicians', 'setTechnicianStatus', 'authenticate', 'grantClientAccess', 'updateTechnicien'];
+      // msw 3 drops a GET's body before any handler runs: there the update is seen without it, and the
+      // sandbox answers it as the API answers a missing body.
+      const msw3 = MSW.includes('^3');
+      const echoed = msw3 ? { bodyDropped: true, nomTechnicien: 'from MSW' } : { id: 42, passwordValidityDurationNbDays: 30, nomTechnicien: 'from MSW' };
+      expect(JSON.parse(result.stdout)).toEqual({
+        mswMajor: msw3 ? 3 : 2,
+        msw: { outcomes: ['ok', 'john.doe@example.com', 'ok', 'ok', 'ok', JSON.stringify(echoed)], seen: every },
+        // fetch cannot carry a GET with a body: the update goes over node:http (MSW and nock see it, not a fetch double).
+        fetch: {
+          outcomes: ['ok', 'john.doe@example.com', 'ok', 'ok', 'ok'],
+          seen: ['POST /rest/tech', 'POST /rest/tech/bulk', 'PUT /rest/tech/john.doe%40example.com', 'POST /ocean/restapi/auth/authenticate2', 'POST /ocean/restapi/technicien/grant-client-access'],
+        },
+        mockAgent: { outcomes: ['ok', 'john.doe@example.com', 'ok', 'ok', 'ok'], update: JSON.stringify({ id: 42, nomTechnicien: 'from MockAgent' }), pending: 0 },
+        undiciTransport: { mswSaw: 0, serverSaw: 1, unhandled: 0, answer: 'FROM THE REAL SERVER' },
+        sandbox: { statuses: [200, 409], stored: 1, updated: msw3 ? expect.stringMatching(/^Invalid request: body/) : 30 },
+      });
     }, 30_000);
 
     test('its bin is installed and runs', async () => {

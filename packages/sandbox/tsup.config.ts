@@ -6,7 +6,7 @@ import clientBuild from '../../tools/tsup-package.mjs';
 
 export default defineConfig({
   ...clientBuild,
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: ['src/index.ts', 'src/msw.ts', 'src/cli.ts'],
   platform: 'node',
   // Only the package's own types are public: node's stay imported from @types/node.
   dts: true,

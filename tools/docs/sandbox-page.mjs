@@ -23,8 +23,24 @@ export function renderSandboxPage({ contentSecurityPolicy }) {
     <p><code>@techapi/sandbox</code> serves Take Control and Gestion des techniciens on 127.0.0.1 with real state:
       a duplicate email conflicts, a disabled technician reads back as disabled, a wrong key is refused, a token
       expires, a rate limit bites. <strong>Every answer is checked against the bundled OpenAPI spec before it
-      leaves</strong> (a violation becomes a 500 that names it), and every request too. The Prism mock stays the
-      stateless, example-driven one.</p>
+      leaves</strong> (a violation becomes a 500 that names it), and every request too. To test code that calls
+      these APIs, use it in this order: <a href="#msw">in MSW</a> (in process, at the production URLs, Node or
+      browser), then <a href="#run">as a server</a>, then the Prism mock (stateless, example-driven).</p>
+
+    <section id="msw">
+      <h2>In MSW</h2>
+      <p><code>@techapi/sandbox/msw</code>: <code>createSandboxHandlers(options)</code> gives MSW handlers for both
+        APIs, backed by the same stores, rules, clock, rate limit, faults and spec checks as the server, at the
+        specs' production URLs (<code>options.urls</code> moves them), with the same control: <code>state()</code>,
+        <code>seed(api, data)</code>, <code>reset()</code>, <code>advanceClock(ms)</code>. <code>msw</code> 2, or 3 on
+        Node ≥ 22.12, is an optional peer dependency. The clients' default in Node is global fetch, which MSW
+        sees; <code>undiciTransport()</code>, the fast path, is not seen by MSW.</p>
+      <pre><code>${example('msw.test.ts')}</code></pre>
+      <p>In a browser, <code>setupWorker(...sandbox.handlers)</code> from <code>msw/browser</code> does the same. There
+        the technicien update, a GET with a body, cannot be sent by any browser: the client answers it
+        <code>unsupported</code> and sends nothing. In Node its body reaches the handlers over <code>node:http</code>
+        with msw 2; msw 3 drops a GET's body before any handler runs (the update then gets the API's 400).</p>
+    </section>
 
     <section id="run">
       <h2>Run it</h2>

@@ -103,7 +103,7 @@ export function technicien(flags: TechnicienFlags, env: Env = process.env): { cl
   }
   const transport = undiciTransport();
   const client = token
-    ? createTechnicienClient({ baseUrl, token, transport })
-    : createTechnicienClient({ baseUrl, credentials: { login: login as string, password: password as string }, transport });
+    ? createTechnicienClient({ baseUrl, token, transport, getWithBodyTransport: transport })
+    : createTechnicienClient({ baseUrl, credentials: { login: login as string, password: password as string }, transport, getWithBodyTransport: transport });
   return { client, baseUrl };
 }

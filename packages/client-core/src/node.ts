@@ -1,2 +1,3 @@
 // Node-only parts of the runtime, kept out of the portable entry.
-export { nodeDefaultTransport, undiciTransport, type UndiciTransportOptions } from './undici-transport.js';
+export { nodeHttpTransport } from './node-http-transport.js';
+export { undiciTransport, type UndiciTransportOptions } from './undici-transport.js';

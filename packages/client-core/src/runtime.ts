@@ -14,15 +14,16 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** How a client sends its calls; both clients accept these options. */
 export interface ClientRuntimeOptions {
   /**
-   * How requests go on the wire. Default: in Node (the package's Node entry), undici's `request()` through
-   * the global dispatcher fetch uses too (global fetch where undici cannot be loaded); elsewhere, global fetch.
+   * How requests go on the wire. Default: global fetch, looked up on each call, in every runtime: what MSW,
+   * a replaced `globalThis.fetch` and (in Node) an undici `MockAgent` intercept. In Node,
+   * `undiciTransport()` is the faster path, unseen by interception-based mocks.
    */
   transport?: Transport;
   /** A fetch that receives a WHATWG `Request` (e.g. a test double); ignored when `transport` is given. Given alone, it replaces the default transport. */
   fetch?: (input: Request) => Promise<Response>;
   /**
-   * Each attempt's timeout in ms, request and response body; 0 for none. Default: 30 000 with the undici
-   * transport, none with global fetch (see {@link DEFAULT_TIMEOUT_MS}).
+   * Each attempt's timeout in ms, request and response body; 0 for none. Default: none with global fetch,
+   * 30 000 with the undici transport (see {@link DEFAULT_TIMEOUT_MS}).
    */
   timeoutMs?: number;
   /** Retries of 429s, transient 5xx and network errors (see {@link RetryOptions}); `false` never retries. */

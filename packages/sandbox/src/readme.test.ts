@@ -7,7 +7,7 @@ const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf
 const blocks = [...read('../README.md').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
 
 describe('README', () => {
-  it.each(['vitest-global-setup.ts', 'sandbox.test.ts'])('quotes examples/%s verbatim', (file) => {
+  it.each(['msw.test.ts', 'vitest-global-setup.ts', 'sandbox.test.ts'])('quotes examples/%s verbatim', (file) => {
     expect(blocks).toContain(read(`../examples/${file}`));
   });
 

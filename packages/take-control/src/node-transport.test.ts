@@ -5,13 +5,16 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Dispatcher, MockAgent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendJson, startLocalServer, type LocalServer, type ReceivedRequest } from '../../../tools/testing/local-server.mjs';
 import { createTakeControlClient as createPortableClient } from './index.js';
 import { createTakeControlClient, undiciTransport, type TakeControlClientOptions } from './node.js';
 
 // Which transport carries a call, seen from a real server on loopback: global fetch always sends
-// `sec-fetch-mode: cors` (the Fetch standard's request mode), undici's `request()` never does.
+// `sec-fetch-mode: cors` (the Fetch standard's request mode), undici's `request()` never does. The default is
+// global fetch, so that the test doubles Node users have (MSW, a replaced fetch, MockAgent) see each call.
 let server: LocalServer;
 const received: ReceivedRequest[] = [];
 beforeAll(async () => {
@@ -57,16 +60,23 @@ async function withGlobalDispatcher<T>(dispatcher: Dispatcher, body: () => Promi
 }
 
 describe("the Node entry's default transport", () => {
-  it("is undici's request(), through the global dispatcher fetch uses", async () => {
-    const counting = new CountingDispatcher(getGlobalDispatcher());
-    const result = await withGlobalDispatcher(counting, () => createTakeControlClient(options()).createTechnician(technician));
-    expect(result.error).toBeUndefined();
-    expect(viaFetch()).toEqual([false]);
-    expect(counting.count).toBe(1);
+  it('is global fetch, looked up at each call: a fetch replaced after the client was made is the one called', async () => {
+    const client = createTakeControlClient(options());
+    const original = globalThis.fetch;
+    const replaced = vi.fn((input: string | URL | Request, init?: RequestInit) => original(input, init));
+    globalThis.fetch = replaced;
+    try {
+      expect((await client.createTechnician(technician)).error).toBeUndefined();
+      expect((await client.setTechnicianStatus(technician.email, 'disabled')).error).toBeUndefined();
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(replaced).toHaveBeenCalledTimes(2);
+    expect(replaced.mock.calls.map(([url]) => String(url))).toEqual([`${server.url}/tech`, `${server.url}/tech/john.doe%40example.com`]);
+    expect(viaFetch()).toEqual([true, true]);
   });
 
-  it('times out after 30 s unless told otherwise, enforced by undici: a call sets no timer', async () => {
-    // The default timeout is the transport's, so a call over it leaves no Timeout of its own pending.
+  it('sets no timeout of its own unless asked: a call leaves no timer', async () => {
     const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
     const before = timers();
     const pending = createTakeControlClient(options()).createTechnician(technician);
@@ -74,7 +84,7 @@ describe("the Node entry's default transport", () => {
     expect((await pending).error).toBeUndefined();
   });
 
-  it('honours a MockAgent installed with setGlobalDispatcher, as fetch does: nothing leaves the process', async () => {
+  it('honours a MockAgent installed with setGlobalDispatcher: nothing leaves the process', async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
     mock.get('https://api.us0.swi-rc.invalid').intercept({ path: '/rest/tech', method: 'POST' }).reply(200, { result: 'MOCKED' });
@@ -85,6 +95,30 @@ describe("the Node entry's default transport", () => {
     expect(result.data).toEqual({ result: 'MOCKED' });
     mock.assertNoPendingInterceptors();
     await mock.close();
+  });
+
+  it("is seen by MSW's setupServer; undiciTransport() is not: its call reaches the real server, unreported", async () => {
+    const answered: string[] = [];
+    const msw = setupServer(
+      http.all(`${server.url}/*`, ({ request }) => {
+        answered.push(`${request.method} ${new URL(request.url).pathname}`);
+        return HttpResponse.json({ result: 'FROM MSW' });
+      }),
+    );
+    const unhandled: string[] = [];
+    msw.events.on('request:unhandled', ({ request }) => unhandled.push(request.url));
+    msw.listen({ onUnhandledRequest: 'error' });
+    try {
+      const viaDefault = await createTakeControlClient(options()).createTechnician(technician);
+      expect(viaDefault.data).toEqual({ result: 'FROM MSW' });
+      const viaUndici = await createTakeControlClient(options({ transport: undiciTransport() })).createTechnician(technician);
+      expect(viaUndici.data).toEqual({ result: 'SUCCESS' }); // the loopback server's answer, not MSW's
+    } finally {
+      msw.close();
+    }
+    expect(answered).toEqual(['POST /tech']);
+    expect(unhandled).toEqual([]);
+    expect(viaFetch()).toEqual([false]); // only undici's call reached the server
   });
 
   it('`fetch` wins over it', async () => {
@@ -102,13 +136,15 @@ describe("the Node entry's default transport", () => {
     expect(viaFetch()).toEqual([true]);
   });
 
-  it('`transport` wins over it, `fetch` or not', async () => {
+  it('`transport: undiciTransport()` wins over it, `fetch` or not, through the global dispatcher', async () => {
     let sent = 0;
     const undici = undiciTransport();
     const counted = { ...undici, fetch: (...args: Parameters<typeof undici.fetch>) => (sent++, undici.fetch(...args)) };
+    const counting = new CountingDispatcher(getGlobalDispatcher());
     const client = createTakeControlClient(options({ transport: counted, fetch: () => Promise.reject(new Error('not this one')) }));
-    expect((await client.createTechnician(technician)).error).toBeUndefined();
+    expect((await withGlobalDispatcher(counting, () => client.createTechnician(technician))).error).toBeUndefined();
     expect(sent).toBe(1);
+    expect(counting.count).toBe(1);
     expect(viaFetch()).toEqual([false]);
   });
 
@@ -199,29 +235,29 @@ describe('what Node users set up for fetch, in a process of its own', () => {
   // on 22.23 here): before, fetch ignores the proxy variables. .ci/run runs this on Node 20 and 24.
   const nodeHonoursEnvProxy = major >= 23 || (major === 22 && minor >= 21);
 
-  it('HTTP_PROXY with NODE_USE_ENV_PROXY=1: the client goes the way fetch goes, over undici', async () => {
+  it('HTTP_PROXY with NODE_USE_ENV_PROXY=1: the client goes the way fetch goes', async () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, NODE_USE_ENV_PROXY: '1' }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
     // Node 22.21+ and 24 install an EnvHttpProxyAgent as the global dispatcher; Node 20 has no such thing.
     expect(seen).toEqual(
-      nodeHonoursEnvProxy ? ['proxy CONNECT', 'target undici', 'proxy CONNECT', 'target fetch'] : ['target undici', 'target fetch'],
+      nodeHonoursEnvProxy ? ['proxy CONNECT', 'target fetch', 'proxy CONNECT', 'target fetch'] : ['target fetch', 'target fetch'],
     );
   });
 
   it('HTTP_PROXY without NODE_USE_ENV_PROXY: fetch ignores it, and so does the client', async () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, http_proxy: proxyUrl }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
-    expect(seen).toEqual(['target undici', 'target fetch']);
+    expect(seen).toEqual(['target fetch', 'target fetch']);
   });
 
   // Node 20's fetch uses no proxy at all: nothing to bypass there.
   it.skipIf(!nodeHonoursEnvProxy)('NO_PROXY naming the host: direct, for both', async () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1', NODE_USE_ENV_PROXY: '1' }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
-    expect(seen).toEqual(['target undici', 'target fetch']);
+    expect(seen).toEqual(['target fetch', 'target fetch']);
   });
 
-  it('where undici cannot be loaded, the default falls back to global fetch; undiciTransport() is `unsupported`', async () => {
+  it('where undici cannot be loaded, the default (global fetch) works; undiciTransport() is `unsupported`', async () => {
     // A module hook that makes `undici` unresolvable, as in a runtime that resolves `node` without it.
     const hook = `export async function resolve(specifier, context, next) {
       if (specifier === 'undici') throw Object.assign(new Error('no undici here'), { code: 'ERR_MODULE_NOT_FOUND' });

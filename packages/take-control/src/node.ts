@@ -1,14 +1,6 @@
-// The Node entry: the same client, sending over undici's `request()` (faster than global fetch) through
-// the global dispatcher that fetch uses too, unless given `transport` or `fetch`. Where undici cannot be
-// loaded, it sends over global fetch.
-import { nodeDefaultTransport, undiciTransport } from '@techapi/client-core/node';
-import { createTakeControlClient as createPortableClient, type TakeControlClientOptions } from './client.js';
-
+// The Node entry: the same client as the portable one, on global fetch looked up at each call, so that the
+// test doubles Node users already have see every call (MSW's setupServer, a replaced globalThis.fetch, an
+// undici MockAgent set with setGlobalDispatcher). `transport: undiciTransport()` is the fast path, on purpose.
 export * from './index.js';
 export { fetchTransport } from '@techapi/client-core';
-export { undiciTransport };
-export type { UndiciTransportOptions } from '@techapi/client-core/node';
-
-export function createTakeControlClient(options: TakeControlClientOptions) {
-  return createPortableClient(options.transport || options.fetch ? options : { ...options, transport: nodeDefaultTransport() });
-}
+export { undiciTransport, type UndiciTransportOptions } from '@techapi/client-core/node';

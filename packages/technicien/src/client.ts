@@ -39,7 +39,8 @@ export type TechnicienClientOptions = TokenOptions & ClientRuntimeOptions & {
   baseUrl: string;
   /**
    * How `updateTechnicien`, a GET with a JSON body, is sent. WHATWG fetch refuses a body on GET, so it
-   * needs a transport that allows one: in Node, the package's default is undici's `request()`.
+   * needs a transport that allows one: in Node, the package's default is `node:http`/`https` (seen by
+   * MSW's and nock's interceptors); `undiciTransport()` is the fast path, seen by an undici `MockAgent`.
    */
   getWithBodyTransport?: Transport;
   /** Renew a logged-in token this long before its 12 hours end; default 10 minutes. */

@@ -1,18 +1,14 @@
-// The Node entry: the same client, sending over undici's `request()` (faster than global fetch, and able to
-// send updateTechnicien's GET with a body) through the global dispatcher that fetch uses too, unless given
-// `transport` or `fetch`. Where undici cannot be loaded, the other calls go over global fetch.
-import { nodeDefaultTransport, undiciTransport } from '@techapi/client-core/node';
+// The Node entry: the portable client (global fetch looked up at each call, seen by MSW's setupServer, a
+// replaced globalThis.fetch and an undici MockAgent), plus what fetch refuses: updateTechnicien's GET with a
+// body goes over node:http/https, where MSW's and nock's interceptors see it. `transport: undiciTransport()`
+// (and `getWithBodyTransport: undiciTransport()`) is the fast path, on purpose.
+import { nodeHttpTransport } from '@techapi/client-core/node';
 import { createTechnicienClient as createPortableClient, type TechnicienClientOptions } from './client.js';
 
 export * from './index.js';
 export { fetchTransport } from '@techapi/client-core';
-export { undiciTransport };
-export type { UndiciTransportOptions } from '@techapi/client-core/node';
+export { nodeHttpTransport, undiciTransport, type UndiciTransportOptions } from '@techapi/client-core/node';
 
 export function createTechnicienClient(options: TechnicienClientOptions) {
-  return createPortableClient({
-    ...options,
-    getWithBodyTransport: options.getWithBodyTransport ?? undiciTransport(),
-    ...(!options.transport && !options.fetch && { transport: nodeDefaultTransport() }),
-  });
+  return createPortableClient({ ...options, getWithBodyTransport: options.getWithBodyTransport ?? nodeHttpTransport() });
 }
