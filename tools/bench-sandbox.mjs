@@ -4,8 +4,11 @@
 //   - a bare node:http server answering the same canned JSON (the floor on this machine),
 // at 32 requests in flight: throughput, p50/p99 latency, and how far one round strays from the next.
 // The request is Take Control's createTechnician with a new email each time, so the sandbox does its
-// whole job on every call: parse, check the request against the spec, store, check the answer.
-// Then memory: a fresh sandbox holding 100,000 technicians (created through POST /tech/bulk), its RSS.
+// whole job on every call: parse, check the request against the spec, store, journal it (credentials
+// redacted), show it to the client watches, check the answer. The sandbox runs twice: with its journal on
+// (the default, the target) and off (journalLimit 0), which tells what the journal costs.
+// Then memory: a fresh sandbox holding 100,000 technicians and a full journal (10,000 requests: POST
+// /tech/bulk of 10 technicians each), its RSS.
 //
 // Each server runs in a process of its own; the load generator (undici, one pool of 32 connections per
 // server) runs here. The targets are interleaved round by round, each round starting with another, and
@@ -26,8 +29,10 @@ const CALLS = { default: 5_000, prism: 1_000 };
 const IN_FLIGHT = 32;
 const WARMUP_CALLS = 1_000;
 const STORED = 100_000;
+/** Technicians per bulk request when storing: STORED / this requests, enough to fill the default journal. */
+const PER_BULK = 10;
 const KEY = 'your-private-key';
-const targets = { throughput: 0.75, rssMb: 150 };
+const targets = { throughput: 0.75, rssMb: 200 };
 
 /** @returns {Promise<import('../packages/sandbox/src/index.js')>} the built package, as a user gets it */
 function importSandbox() {
@@ -47,13 +52,16 @@ function answerCpu() {
   });
 }
 
-async function serveSandbox() {
+/** @param {{ journalLimit?: number }} options */
+async function serveSandbox(options) {
   const { startSandbox } = await importSandbox();
-  const sandbox = await startSandbox({ apis: ['take-control'] });
+  const sandbox = await startSandbox({ apis: ['take-control'], ...options });
   process.send?.({ url: sandbox.urls['take-control'] });
   answerCpu();
   process.on('message', (message) => {
-    if (message === 'memory') process.send?.({ memory: process.memoryUsage(), stored: sandbox.state()['take-control']?.technicians.length });
+    if (message !== 'memory') return;
+    const memory = process.memoryUsage(); // before the copies that state() and requests() make
+    process.send?.({ memory, stored: sandbox.state()['take-control']?.technicians.length, journal: sandbox.requests().length, findings: sandbox.findings().length });
   });
   process.on('disconnect', () => process.exit(0));
 }
@@ -108,7 +116,7 @@ async function cpuOf(process) {
 /** Asks the sandbox child for its memory, after the state settled. @param {import('node:child_process').ChildProcess} process */
 async function memoryOf(process) {
   process.send('memory');
-  const [message] = /** @type {[{ memory: NodeJS.MemoryUsage, stored: number }]} */ (await once(process, 'message'));
+  const [message] = /** @type {[{ memory: NodeJS.MemoryUsage, stored: number, journal: number, findings: number }]} */ (await once(process, 'message'));
   return message;
 }
 
@@ -118,13 +126,15 @@ async function main() {
   const prism = await startMock({ specFile: getApi('take-control').bundledYaml });
   const bare = await child('--bare');
   const sandbox = await child('--sandbox');
+  const unjournaled = await child('--sandbox-no-journal');
   /** @typedef {{ pool: import('undici').Pool, child?: import('node:child_process').ChildProcess, opsPerSec: number[], latenciesMs: number[], cpuUsPerCall: number[] }} Target */
   /** @param {string} url @param {import('node:child_process').ChildProcess} [child] @returns {Target} */
   const target = (url, child) => ({ pool: new Pool(url, { connections: IN_FLIGHT }), child, opsPerSec: [], latenciesMs: [], cpuUsPerCall: [] });
   /** @type {Record<string, Target>} */
   const servers = {
     'bare node:http, canned JSON': target(bare.url, bare.child),
-    'sandbox, validation on': target(sandbox.url, sandbox.child),
+    'sandbox, validation and journal on': target(sandbox.url, sandbox.child),
+    'sandbox, journal off': target(unjournaled.url, unjournaled.child),
     'prism mock, same spec': target(prism.url), // its CPU is spread over its own processes: not measured
   };
   const names = Object.keys(servers);
@@ -150,6 +160,7 @@ async function main() {
     await prism.stop();
     bare.child.kill();
     sandbox.child.kill();
+    unjournaled.child.kill();
   }
 
   const bareName = 'bare node:http, canned JSON';
@@ -174,30 +185,35 @@ async function main() {
         `${server.cpuUsPerCall.length > 0 ? fmt(quantile(server.cpuUsPerCall, 0.5), 0) : '—'} |`,
     );
   }
-  const sandboxShare = quantile(ratios('sandbox, validation on'), 0.5);
+  const sandboxShare = quantile(ratios('sandbox, validation and journal on'), 0.5);
   const overPrism = quantile(
-    (servers['sandbox, validation on']?.opsPerSec ?? []).map((ops, round) => ops / (servers['prism mock, same spec']?.opsPerSec[round] ?? NaN)),
+    (servers['sandbox, validation and journal on']?.opsPerSec ?? []).map((ops, round) => ops / (servers['prism mock, same spec']?.opsPerSec[round] ?? NaN)),
     0.5,
   );
 
-  process.stderr.write(`memory: storing ${STORED} technicians in a fresh sandbox...\n`);
+  process.stderr.write(`memory: storing ${STORED} technicians in a fresh sandbox, ${PER_BULK} per request...\n`);
   const fresh = await child('--sandbox');
   const pool = new Pool(fresh.url, { connections: 4 });
   let memory;
   try {
-    const batch = 1_000;
-    for (let first = 0; first < STORED; first += batch) {
-      const technicians = Array.from({ length: batch }, (_, index) => ({
-        email: `stored.${first + index}@example.com`,
-        name: `Stored Technician ${first + index}`,
-        profile: 'support',
-        language: 'fr',
-        timezone: 'Europe/Paris',
-      }));
-      const response = await pool.request({ path: '/tech/bulk', method: 'POST', headers: { authorization: `INTEGRATION-KEY ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(technicians) });
-      const text = await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`bulk answered ${response.statusCode}: ${text.slice(0, 200)}`);
-    }
+    let next = 0;
+    const storer = async () => {
+      while (next < STORED) {
+        const first = next;
+        next += PER_BULK;
+        const technicians = Array.from({ length: PER_BULK }, (_, index) => ({
+          email: `stored.${first + index}@example.com`,
+          name: `Stored Technician ${first + index}`,
+          profile: 'support',
+          language: 'fr',
+          timezone: 'Europe/Paris',
+        }));
+        const response = await pool.request({ path: '/tech/bulk', method: 'POST', headers: { authorization: `INTEGRATION-KEY ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(technicians) });
+        const text = await response.body.text();
+        if (response.statusCode !== 200) throw new Error(`bulk answered ${response.statusCode}: ${text.slice(0, 200)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, storer));
     memory = await memoryOf(fresh.child);
   } finally {
     await pool.close();
@@ -205,16 +221,22 @@ async function main() {
   }
   const rssMb = memory.memory.rss / 1024 / 1024;
   console.log(
-    `\nMemory: ${memory.stored} technicians stored (each created through POST /tech/bulk, 1,000 per request): ` +
-      `RSS ${fmt(rssMb, 1)} MB, heap used ${fmt(memory.memory.heapUsed / 1024 / 1024, 1)} MB.`,
+    `\nMemory: ${memory.stored} technicians stored (each created through POST /tech/bulk, ${PER_BULK} per request) and ` +
+      `${memory.journal} requests in the journal (${memory.findings} findings): RSS ${fmt(rssMb, 1)} MB, heap used ${fmt(memory.memory.heapUsed / 1024 / 1024, 1)} MB.`,
   );
 
   console.log('\nTargets:');
   console.log(`  ${sandboxShare >= targets.throughput ? 'met   ' : 'MISSED'} sandbox throughput ${fmt(sandboxShare)}× the bare server's (target ≥ ${targets.throughput}); ${fmt(overPrism)}× Prism's`);
-  console.log(`  ${rssMb <= targets.rssMb ? 'met   ' : 'MISSED'} ${memory.stored} technicians in ${fmt(rssMb, 1)} MB RSS (target ≤ ${targets.rssMb} MB)`);
+  const journalCost = quantile(
+    (servers['sandbox, validation and journal on']?.opsPerSec ?? []).map((ops, round) => ops / (servers['sandbox, journal off']?.opsPerSec[round] ?? NaN)),
+    0.5,
+  );
+  console.log(`  (info) the journal on keeps ${fmt(journalCost)}× the throughput of the same sandbox with it off`);
+  console.log(`  ${rssMb <= targets.rssMb ? 'met   ' : 'MISSED'} ${memory.stored} technicians and a journal of ${memory.journal} requests in ${fmt(rssMb, 1)} MB RSS (target ≤ ${targets.rssMb} MB)`);
 }
 
 const [mode] = process.argv.slice(2);
 if (mode === '--bare') await serveBare();
-else if (mode === '--sandbox') await serveSandbox();
+else if (mode === '--sandbox') await serveSandbox({});
+else if (mode === '--sandbox-no-journal') await serveSandbox({ journalLimit: 0 });
 else await main();

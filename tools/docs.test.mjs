@@ -160,8 +160,8 @@ describe.skipIf(skip)('published docs in chromium', () => {
         expect(text).toContain(squash(`${info.title} spec ${info.version}`));
         const implementing = listPublishedPackages().filter((pkg) => specsOf(pkg).includes(api.name));
         expect(implementing.map((pkg) => pkg.name)).toContain(`@techapi/${api.name}`);
-        const packages = implementing.map((pkg) => `${pkg.name} ${pkg.version === '0.0.0' ? '(not released yet)' : pkg.version}`);
-        expect(text).toContain(squash(`Spec ${info.version}, implemented by ${packages.join(', ')} on npm.`));
+        const packages = implementing.map((pkg) => `${pkg.name} ${pkg.version === '0.0.0' ? '(not on npm until its first release)' : `${pkg.version} on npm`}`);
+        expect(text).toContain(squash(`Spec ${info.version}, implemented by ${packages.join(', ')}.`));
       }
       expect(text).toContain('npm ci && npm run build');
       expect(text).toContain('npm test');

@@ -30,8 +30,8 @@ export function operationAnchor(tag, operationId) {
   return parts.join('/');
 }
 
-/** "1.2.0", or "(not released yet)" for a package still at 0.0.0. @param {string} version */
-const packageVersion = (version) => (version === '0.0.0' ? '(not released yet)' : version);
+/** "1.2.0 on npm", or, for a package still at 0.0.0, that it is not there yet. @param {string} version */
+const packageVersion = (version) => (version === '0.0.0' ? '(not on npm until its first release)' : `${version} on npm`);
 
 /** @param {unknown} text */
 export function escapeHtml(text) {
@@ -77,7 +77,7 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
       </p>
       <p class="package">Spec ${escapeHtml(api.version)}${api.packages.length === 0 ? '' : `, implemented by ${api.packages
         .map((pkg) => `<code>${escapeHtml(pkg.name)}</code> ${escapeHtml(packageVersion(pkg.version))}`)
-        .join(', ')} on npm`}.</p>
+        .join(', ')}`}.</p>
       <ul class="operations">
         ${api.operations
           .map(
@@ -98,13 +98,14 @@ export function renderLanding({ apis, contentSecurityPolicy }) {
 ${sections.join('\n')}
     <section id="sandbox">
       <h2><a href="sandbox.html">Sandbox</a></h2>
-      <p>Both APIs on your machine, stateful, every answer checked against the spec: <a href="sandbox.html">the sandbox</a>
-        (<code>npx techapi-sandbox</code>, npm: <code>@techapi/sandbox</code>).</p>
+      <p>Both APIs on your machine, stateful, every answer checked against the spec, with a journal of the
+        requests and findings about the client: <a href="sandbox.html">the sandbox</a> (<code>@techapi/sandbox</code>;
+        in the repository <code>npm run sandbox</code>).</p>
     </section>
     <section id="command-line">
       <h2><a href="command-line.html">Command line</a></h2>
       <p>Import technicians from a CSV without code, with progress, a report of the failed rows, resumable:
-        <a href="command-line.html">techapi</a> (npm: <code>@techapi/cli</code>).</p>
+        <a href="command-line.html">techapi</a> (<code>@techapi/cli</code>).</p>
     </section>
     <section id="quick-start">
       <h2>Quick start</h2>
@@ -112,6 +113,9 @@ ${sections.join('\n')}
       <pre><code>npm ci &amp;&amp; npm run build   # specs, clients and these docs
 npm test                  # every check and test
 npm run docs:serve        # these pages on http://127.0.0.1:8080</code></pre>
+      <p>A package marked "not on npm until its first release" installs from the repository until then: as a
+        workspace of a clone, or packed with <code>npm pack -w packages/&lt;name&gt;</code> and installed from its
+        tarball (the repository's <code>docs/releasing.md</code>).</p>
     </section>
 `);
 }

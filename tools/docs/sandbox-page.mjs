@@ -28,10 +28,12 @@ export function renderSandboxPage({ contentSecurityPolicy }) {
 
     <section id="run">
       <h2>Run it</h2>
-      <pre><code>npx techapi-sandbox                  # Take Control on http://127.0.0.1:4020, Gestion on :4021
-npx techapi-sandbox --port 5000      # first API on 5000, the next on 5001
-npx techapi-sandbox --api technicien # one API only
-npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
+      <pre><code>npm run sandbox                      # in the repository: Take Control on http://127.0.0.1:4020, Gestion on :4021
+npm run sandbox -- --rate-limit 5    # flags after --
+npx techapi-sandbox --port 5000      # installed: first API on 5000, the next on 5001
+npx techapi-sandbox --api technicien # one API only</code></pre>
+      <p><code>@techapi/sandbox</code> is not on npm until its first release: until then install it from the
+        repository, as a workspace or packed with <code>npm pack -w packages/sandbox</code>.</p>
       <p>It prints each URL and the credentials it accepts; Ctrl-C stops it. Default credentials: Take Control's
         integration key <code>your-private-key</code> (<code>Authorization: INTEGRATION-KEY your-private-key</code>,
         the vendor's example value); Gestion's login <code>demo</code>, password <code>demo</code>.</p>
@@ -48,17 +50,22 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
           ['--integration-key-file <F>', "Take Control's accepted key, from a file"],
           ['--login <L>, --password-file <F>', "Gestion's accepted login and password"],
           ['--seed-file <F>', 'JSON added to the seed (technicians; techniciens and clients)'],
+          ['--journal-limit <N>', 'keep the last N requests in the journal (default 10,000; 0 keeps none)'],
+          ['--strict-client', 'print each finding about the client to stderr as it is made'],
         ])}
       </table>
       <p>Without these flags: no rate limit, no added latency, no fault. On each API's port,
         <code>GET /__sandbox/state</code> answers its state as JSON and <code>POST /__sandbox/reset</code> empties it
-        and restores the seed (also <code>POST /__sandbox/seed</code> and <code>POST /__sandbox/clock</code>).</p>
+        and restores the seed (also <code>POST /__sandbox/seed</code>, <code>/__sandbox/clock</code> and
+        <code>/__sandbox/fail-next</code>); <code>GET /__sandbox/requests</code> and <code>/__sandbox/findings</code>
+        list what the client sent and did (<a href="#journal">below</a>).</p>
     </section>
 
     <section id="test-suite">
       <h2>In a test suite</h2>
       <p><code>startSandbox(options)</code> gives each API's URL, <code>state()</code>, <code>seed(api, data)</code>,
-        <code>reset()</code>, <code>advanceClock(ms)</code> and <code>close()</code>. With vitest, one sandbox for the
+        <code>reset()</code>, <code>advanceClock(ms)</code>, <code>requests(filter)</code>, <code>findings()</code>,
+        <code>failNext(operationId, fault)</code> and <code>close()</code>. With vitest, one sandbox for the
         whole run in a <code>globalSetup</code>:</p>
       <pre><code>${example('vitest-global-setup.ts')}</code></pre>
       <p>The tests run in other processes: they reset and read the sandbox over HTTP.</p>
@@ -76,9 +83,11 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
           created. The vendor shows only an all-success answer (assumption).</li>
         <li><code>PUT /tech/{techUsername}</code> sets the status, and the state shows it. An unknown technician gets
           <code>404 {"status":404,"message":"Technician not found"}</code> (assumption, declared in the spec).</li>
-        <li>A wrong key gets the vendor's <code>403 "Invalid integration key"</code>; no key at all
-          <code>401 "Missing integration key"</code> (assumption, declared in the spec). An invalid body gets the
-          vendor's 400 form, e.g. <code>Invalid request: Email must not be empty</code>.</li>
+        <li>A wrong key gets the vendor's <code>403 "Invalid integration key"</code>; a key in the wrong form (no
+          prefix, <code>Bearer</code>) a 403 naming the right one, <code>Authorization: INTEGRATION-KEY &lt;key&gt;</code>;
+          no key at all <code>401 "Missing integration key"</code> (assumption, declared in the spec). An invalid body
+          gets the vendor's 400 form, e.g. <code>Invalid request: Email must not be empty</code>; an enum lists its
+          values.</li>
         <li>Past the rate limit: the vendor's <code>429 "Too many requests"</code> with <code>Retry-After</code>,
           counted per key in one-second windows of the sandbox clock.</li>
       </ul>
@@ -96,8 +105,10 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
           shows in the technician's <code>userclients</code>. An unknown email or code exploitant gets 404 and
           nothing is granted. 201 when an access is new, 200 when only its end date changed (assumption).</li>
         <li><code>GET /restapi/technicien/update</code> (a GET with a JSON body) changes the technicien with that
-          <code>id</code> (the properties sent replace the stored ones, an assumption) and answers it in the same
-          shape; an unknown id gets 404.</li>
+          <code>id</code> and answers it in the same shape; an unknown id gets 404. A partial update (the spec's
+          assumption): nested objects sent are merged, arrays replaced, so <code>{"id":1,"utilisateur":{"prenomUti":"Amélie"}}</code>
+          keeps the e-mail a grant finds it by. An update that would leave it without that e-mail, without naming
+          a new one, gets 400.</li>
         <li>An invalid request gets the spec's 400, its message naming what is wrong (the vendor documents no
           answer to invalid input: the spec's assumption).</li>
       </ul>
@@ -109,6 +120,28 @@ npm run sandbox -- --rate-limit 5    # in the repository</code></pre>
         handled: the work is done, the answer lost. Drawn from a seeded sequence, they replay. The clients of this
         project retry 429 for every call and 5xx or dropped connections only for idempotent ones: against the
         sandbox, a status change goes through and a create is never sent twice.</p>
+      <p><strong>One request's fault, on demand</strong>: the header <code>X-Sandbox-Fault</code> (read and stripped
+        before the request is checked) gives that request <code>429</code> (with <code>Retry-After: 1</code>),
+        <code>503</code>, <code>drop-before</code> (closed unhandled), <code>drop-after</code> (handled, then closed) or
+        <code>latency=300</code>. From code, <code>sandbox.failNext('createTechnician', 429)</code> gives it to the
+        next request for that operation (over HTTP: <code>POST /__sandbox/fail-next</code>). A test then asserts
+        exactly one retry, or exactly-once creation, without a random seed.</p>
+    </section>
+
+    <section id="journal">
+      <h2>The journal and findings about the client</h2>
+      <p><code>sandbox.requests()</code> and <code>GET /__sandbox/requests</code> (filters <code>?operationId=</code>,
+        <code>?status=</code>) list every request in order: its number, the sandbox-clock time, the API and
+        operationId, the method, path, query and body as received, the headers with credentials redacted
+        (<code>INTEGRATION-KEY ***</code>, a token's last 4 characters, a login's password never), the status and
+        the fault injected. The last 10,000 are kept (<code>journalLimit</code>, <code>--journal-limit</code>);
+        a reset clears them.</p>
+      <p><code>sandbox.findings()</code> and <code>GET /__sandbox/findings</code> list what a well-behaved client
+        would not do, each naming the requests involved: a request sent before the <code>Retry-After</code> of a
+        429 given to that credential ran out; a create sent again after a 200 or a 409 settled it; a Gestion
+        request with a token the sandbox said had expired, with no login between; a key sent without the
+        <code>INTEGRATION-KEY</code> prefix. With <code>--strict-client</code> each is printed to stderr. This
+        project's clients make none.</p>
     </section>
 `);
 }

@@ -2,7 +2,7 @@
 // techapi-sandbox: serves both APIs on 127.0.0.1:4020 and :4021 until Ctrl-C. `--help` lists the flags.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { API_NAMES, startSandbox, type ApiName, type SandboxOptions, type SeedData } from './sandbox.js';
+import { API_NAMES, DEFAULT_JOURNAL_LIMIT, startSandbox, type ApiName, type SandboxOptions, type SeedData } from './sandbox.js';
 import { DEFAULT_INTEGRATION_KEY } from './take-control/index.js';
 
 const DEFAULT_PORT = 4020;
@@ -26,7 +26,17 @@ checked against the bundled OpenAPI specs. Ctrl-C stops it.
   --password-file <F>         Gestion's accepted password, read from file F (default "demo")
   --seed-file <F>             JSON data added to the seed: {"take-control": {"technicians": [...]},
                               "technicien": {"techniciens": [...], "clients": [...]}}
+  --journal-limit <N>         keep the last N requests in the journal, GET <url>/__sandbox/requests
+                              (default ${DEFAULT_JOURNAL_LIMIT}; 0 keeps none)
+  --strict-client             print each finding about the client to stderr as it is made (also listed
+                              at GET <url>/__sandbox/findings): a request before a 429's Retry-After ran out,
+                              a create sent again after a 200 or 409 settled it, an expired token sent again
+                              without a login, a key without the INTEGRATION-KEY prefix
   -h, --help                  this text
+
+A request can ask for its own fault with the header X-Sandbox-Fault: 429 | 503 | drop-before | drop-after |
+latency=<ms> (or POST <url>/__sandbox/fail-next {"operationId": "...", "fault": "..."} for the next one).
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 could not start (e.g. the port is taken), 2 bad flags.
 `;
 
 function fail(message: string): never {
@@ -70,6 +80,8 @@ async function main() {
         login: { type: 'string' },
         'password-file': { type: 'string' },
         'seed-file': { type: 'string' },
+        'journal-limit': { type: 'string' },
+        'strict-client': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -102,7 +114,12 @@ async function main() {
     faults: { errorRate: number('--error-rate', values['error-rate']), dropRate: number('--drop-rate', values['drop-rate']), seed: number('--seed', values.seed) },
     takeControl: { integrationKey, bulkConflicts, seed: seed['take-control'] },
     technicien: { login: values.login, password, seed: seed.technicien },
+    journalLimit: number('--journal-limit', values['journal-limit']),
   };
+  if (options.journalLimit !== undefined && !(Number.isInteger(options.journalLimit) && options.journalLimit >= 0)) fail(`--journal-limit takes a whole number >= 0, got "${values['journal-limit']}"`);
+  if (values['strict-client']) {
+    options.onFinding = (finding) => process.stderr.write(`techapi-sandbox: finding (${finding.api}, ${finding.kind}): ${finding.message}\n`);
+  }
   if (apis) options.apis = apis;
   if (values.host) options.host = values.host;
 
@@ -133,7 +150,8 @@ async function main() {
     '',
     `  rate limit: ${options.rateLimit ? `${options.rateLimit}/s per credential` : 'none'}; latency: ${options.latencyMs} ms; ` +
       `faults: ${faults.errorRate || faults.dropRate ? `${faults.errorRate ?? 0} 503s, ${faults.dropRate ?? 0} drops, seed ${faults.seed ?? 1}` : 'none'}`,
-    '  inspect: GET <url>/__sandbox/state   reset: POST <url>/__sandbox/reset',
+    `  journal: the last ${options.journalLimit ?? DEFAULT_JOURNAL_LIMIT} requests; findings ${values['strict-client'] ? 'printed to stderr' : 'listed only'}`,
+    '  inspect: GET <url>/__sandbox/state, /__sandbox/requests, /__sandbox/findings   reset: POST <url>/__sandbox/reset',
     '',
     'Ctrl-C stops it.',
   );

@@ -1,11 +1,14 @@
 // The sandbox without its carrier: both APIs' behaviours and engines, sharing one clock, one rate limiter and
-// one fault sequence, and the control every carrier exposes the same way (state, seed, reset, clock). The
-// node:http servers (sandbox.ts) and MSW handlers are built on it, so they behave alike.
+// one fault sequence, one journal and one list of findings, and the control every carrier exposes the same
+// way (state, seed, reset, clock, requests, findings, failNext). The node:http servers (sandbox.ts) and MSW
+// handlers are built on it, so they behave alike.
 import { createSpecValidator } from '@techapi/openapi-validator';
 import type { ApiBehaviour } from './behaviour.js';
 import { createClock } from './clock.js';
-import { createApiEngine, type ApiEngine } from './engine.js';
-import { createFaults, type FaultOptions } from './faults.js';
+import { createApiEngine, type ApiEngine, type Recorder } from './engine.js';
+import { createFaults, type FaultOptions, type RequestFault } from './faults.js';
+import type { Finding } from './findings.js';
+import { DEFAULT_JOURNAL_LIMIT, listEntries, Ring, type HeldEntry, type JournalEntry, type RequestFilter } from './journal.js';
 import { createRateLimiter } from './rate-limit.js';
 import { SPECS } from './specs.js';
 import { takeControlBehaviour, type TakeControlOptions, type TakeControlSeed, type TakeControlState } from './take-control/index.js';
@@ -28,6 +31,10 @@ export interface CoreOptions {
   faults?: FaultOptions;
   takeControl?: TakeControlOptions;
   technicien?: TechnicienOptions;
+  /** How many requests the journal keeps, the last ones (and as many findings); default 10,000; 0 keeps none. */
+  journalLimit?: number;
+  /** Called with each finding as it is made (the bin's `--strict-client` prints them to stderr). */
+  onFinding?: (finding: Finding) => void;
 }
 
 export interface SandboxState {
@@ -50,6 +57,15 @@ export interface SandboxControl {
   reset(): void;
   /** Moves the sandbox clock forward: token expiry and rate-limit windows follow it. */
   advanceClock(ms: number): void;
+  /** The journal: every request on a vendor path, in arrival order, credentials redacted; cleared by reset. */
+  requests(filter?: RequestFilter): JournalEntry[];
+  /** What the clients did that a well-behaved client would not, each naming its requests; cleared by reset. */
+  findings(): Finding[];
+  /**
+   * Gives the next request for this operation a fault (`429`, `503`, `'drop-before'`, `'drop-after'`,
+   * `'latency=300'`), as the `X-Sandbox-Fault` header does for the request that carries it. Calls queue up.
+   */
+  failNext(operationId: string, fault: RequestFault): void;
 }
 
 export interface SandboxCore {
@@ -68,6 +84,7 @@ export function createSandboxCore(options: CoreOptions = {}): SandboxCore {
   const clock = createClock();
   const rateLimit = createRateLimiter(options.rateLimit, clock);
   const drawFault = createFaults(options.faults);
+  const recorder = createRecorder(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT, options.onFinding);
   const behaviours = new Map<ApiName, ApiBehaviour>();
   const engines = new Map<ApiName, ApiEngine>();
   for (const api of apis) {
@@ -75,7 +92,7 @@ export function createSandboxCore(options: CoreOptions = {}): SandboxCore {
     const behaviour =
       api === 'take-control' ? takeControlBehaviour(options.takeControl ?? {}, clock) : technicienBehaviour(options.technicien ?? {}, clock, validator);
     behaviours.set(api, behaviour);
-    engines.set(api, createApiEngine({ behaviour, validator, clock, rateLimit, latencyMs, drawFault }));
+    engines.set(api, createApiEngine({ behaviour, validator, clock, rateLimit, latencyMs, drawFault, recorder }));
   }
 
   return {
@@ -88,9 +105,47 @@ export function createSandboxCore(options: CoreOptions = {}): SandboxCore {
         behaviour.seed(data);
       },
       reset() {
-        for (const behaviour of behaviours.values()) behaviour.reset();
+        for (const engine of engines.values()) engine.reset();
+        recorder.restart();
       },
       advanceClock: (ms) => clock.advance(ms),
+      requests: (filter) => recorder.requests(filter ?? {}),
+      findings: () => recorder.all(),
+      failNext(operationId, fault) {
+        const engine = [...engines.values()].find((candidate) => candidate.operationIds.includes(operationId));
+        if (!engine) throw new TypeError(`failNext: no served API has the operation "${operationId}" (${[...engines.values()].flatMap((candidate) => candidate.operationIds).join(', ')})`);
+        engine.failNext(operationId, fault);
+      },
+    },
+  };
+}
+
+/** One journal and one list of findings for every API, numbered in one sequence. */
+function createRecorder(limit: number, onFinding: ((finding: Finding) => void) | undefined): Recorder & { all(): Finding[]; restart(): void } {
+  const entries = new Ring<HeldEntry>(limit);
+  const findings = new Ring<Finding>(limit);
+  let seq = 0;
+  return {
+    journaling: limit > 0,
+    nextSeq: () => ++seq,
+    record: (entry) => entries.push(entry),
+    report(api, drafts, at) {
+      for (const draft of drafts) {
+        const finding: Finding = { kind: draft.kind, api, time: new Date(at).toISOString(), message: draft.message, requests: draft.requests };
+        findings.push(finding);
+        onFinding?.(finding);
+      }
+    },
+    requests: (filter) => listEntries(entries, filter),
+    findings: (api) => findings.toArray().filter((finding) => finding.api === api).map((finding) => ({ ...finding, requests: [...finding.requests] })),
+    all: () => findings.toArray().map((finding) => ({ ...finding, requests: [...finding.requests] })),
+    clear(api) {
+      entries.retain((entry) => entry.api !== api);
+      findings.retain((finding) => finding.api !== api);
+    },
+    /** After every API was cleared: numbering starts again at 1. */
+    restart() {
+      seq = 0;
     },
   };
 }

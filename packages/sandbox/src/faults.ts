@@ -37,3 +37,47 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A fault for one request, asked for by the `X-Sandbox-Fault` header or `failNext`: `429` (with
+ * `Retry-After: 1`) or `503`, answered without handling the request; `drop-before`, the connection closed
+ * before handling; `drop-after`, handled then closed without an answer; `latency=<ms>`, that much later.
+ */
+export type RequestFault = 429 | 503 | 'drop-before' | 'drop-after' | `latency=${number}`;
+
+export const FAULT_FORMS = '429, 503, drop-before, drop-after or latency=<ms>';
+const MAX_FAULT_LATENCY_MS = 60_000;
+
+/** A fault as the header or `failNext` gives it, checked; throws a TypeError naming the accepted forms. */
+export function parseFault(value: unknown): RequestFault {
+  const text = String(value).trim().toLowerCase();
+  if (text === '429' || text === '503') return Number(text) as 429 | 503;
+  if (text === 'drop-before' || text === 'drop-after') return text;
+  const latency = /^latency=(\d+)$/.exec(text);
+  if (latency && Number(latency[1]) <= MAX_FAULT_LATENCY_MS) return `latency=${Number(latency[1])}`;
+  throw new TypeError(`unknown fault ${JSON.stringify(value)}: give ${FAULT_FORMS} (at most ${MAX_FAULT_LATENCY_MS} ms)`);
+}
+
+/** The milliseconds a fault delays its answer by (0 for any other fault). */
+export const faultLatencyMs = (fault: RequestFault | undefined): number => (typeof fault === 'string' && fault.startsWith('latency=') ? Number(fault.slice(8)) : 0);
+
+/** A drawn fault in the words of a requested one: a 503 is answered unhandled, a drop comes after handling. */
+export const asRequestFault = (fault: Fault): RequestFault | undefined => (fault === 'error' ? 503 : fault === 'drop' ? 'drop-after' : undefined);
+
+/** Faults asked for by `failNext`, by operationId, first in first out. */
+export function createFaultQueue() {
+  const queues = new Map<string, RequestFault[]>();
+  return {
+    add(operationId: string, fault: RequestFault): void {
+      queues.set(operationId, [...(queues.get(operationId) ?? []), fault]);
+    },
+    /** The next fault queued for this operation, taken off the queue; undefined when none. */
+    take(operationId: string | undefined): RequestFault | undefined {
+      const queue = operationId === undefined ? undefined : queues.get(operationId);
+      const fault = queue?.shift();
+      if (queue?.length === 0) queues.delete(operationId as string);
+      return fault;
+    },
+    clear: () => queues.clear(),
+  };
+}

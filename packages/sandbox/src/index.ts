@@ -9,7 +9,9 @@ export {
   type SandboxState,
   type SeedData,
 } from './sandbox.js';
-export type { FaultOptions } from './faults.js';
+export type { FaultOptions, RequestFault } from './faults.js';
+export type { Finding, FindingKind } from './findings.js';
+export type { JournalEntry, RequestFilter } from './journal.js';
 export {
   DEFAULT_INTEGRATION_KEY,
   type StoredTechnician,

@@ -3,6 +3,7 @@ import { createSandboxCore, type ApiName, type CoreOptions, type SandboxControl 
 import { serveApi, type ApiServer } from './http.js';
 
 export { API_NAMES, type ApiName, type SandboxControl, type SandboxState, type SeedData } from './core.js';
+export { DEFAULT_JOURNAL_LIMIT } from './journal.js';
 
 export interface SandboxOptions extends CoreOptions {
   /** The first API's port, the next API's is port+1. 0 (default): each on a free port. */

@@ -9,6 +9,8 @@ import { bindHandlers, type Handlers } from '../handlers.js';
 import { describeViolation, type ApiBehaviour, type RequestHeaders } from '../behaviour.js';
 import { SPECS } from '../specs.js';
 import { error } from './answers.js';
+import { watchTakeControlClients } from './client-watch.js';
+import { hasKeyPrefix, KEY_FORM, KEY_PREFIX } from './key.js';
 import * as tech from './paths/tech.js';
 import * as techBulk from './paths/tech_bulk.js';
 import * as techUsername from './paths/tech_{techUsername}.js';
@@ -30,7 +32,6 @@ export interface TakeControlOptions {
 }
 
 export const DEFAULT_INTEGRATION_KEY = 'your-private-key';
-const KEY_PREFIX = 'INTEGRATION-KEY ';
 
 /** Each operation of the spec, by operationId, and its handler: its path's file, its method. */
 const handlers: Handlers<operations, TakeControlContext> = {
@@ -53,11 +54,19 @@ export function takeControlBehaviour(options: TakeControlOptions, clock: Clock):
     spec: SPECS['take-control'],
     authenticate(headers: RequestHeaders) {
       const header = headers.authorization;
-      if (typeof header !== 'string') return error(401, 'Missing integration key');
-      const key = header.slice(0, KEY_PREFIX.length).toUpperCase() === KEY_PREFIX ? header.slice(KEY_PREFIX.length).trim() : undefined;
+      if (typeof header !== 'string') {
+        // The vendor's session guide shows a header named INTEGRATION-KEY; its technician guide, this API's, Authorization.
+        if (headers['integration-key'] !== undefined) return error(401, `Missing integration key: send it as ${KEY_FORM}, not in an INTEGRATION-KEY header`);
+        return error(401, 'Missing integration key');
+      }
+      if (!hasKeyPrefix(header)) return error(403, `Invalid integration key: send it as ${KEY_FORM}`);
+      const key = header.slice(KEY_PREFIX.length).trim();
       if (key !== integrationKey) return error(403, 'Invalid integration key');
       return { credential: key };
     },
+    clientOf: (headers: RequestHeaders) => String(headers.authorization ?? headers['integration-key'] ?? ''),
+    secrets: [integrationKey],
+    watchClients: () => watchTakeControlClients(store),
     invalidRequest: (_operationId: string, violations: Violation[]) => error(400, `Invalid request: ${describe(violations)}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: bindHandlers(handlers, { store, bulkConflicts }),

@@ -31,8 +31,12 @@ export interface TakeControlContext {
   bulkConflicts: BulkConflicts;
 }
 
-/** As held: the creation time as a number, formatted only when the state is read. */
-type Stored = Omit<StoredTechnician, 'createdAt'> & { createdAtMs: number };
+/**
+ * As held: the creation time as a number, formatted only when the state is read; and, for the client watch,
+ * the request whose delivered answer settled this email for the client (its seq, minus it for a 409). Held
+ * here rather than in a map of the watch's own: a load would keep a second copy of every email.
+ */
+type Stored = Omit<StoredTechnician, 'createdAt'> & { createdAtMs: number; settledBy?: number };
 
 export class TakeControlStore {
   /** By email in lower case: addresses are compared ignoring case, as their domains are. */
@@ -70,9 +74,20 @@ export class TakeControlStore {
     return true;
   }
 
+  /** The mark `settle` left on this email's technician, if any. */
+  settledBy(email: string): number | undefined {
+    return this.technicians.get(email.toLowerCase())?.settledBy;
+  }
+
+  /** Marks this email's technician as settled for the client by a request (see Stored). */
+  settle(email: string, mark: number): void {
+    const technician = this.technicians.get(email.toLowerCase());
+    if (technician) technician.settledBy = mark;
+  }
+
   state(): TakeControlState {
     return {
-      technicians: [...this.technicians.values()].map(({ createdAtMs, ...technician }) => ({ ...technician, createdAt: new Date(createdAtMs).toISOString() })),
+      technicians: [...this.technicians.values()].map(({ createdAtMs, settledBy: _settledBy, ...technician }) => ({ ...technician, createdAt: new Date(createdAtMs).toISOString() })),
     };
   }
 

@@ -9,3 +9,6 @@ const error = <Status extends number>(status: Status, phrase: string, message: s
 export const unauthorized = (message: string) => error(401, 'UNAUTHORIZED', message);
 export const notFound = (message: string) => error(404, 'NOT FOUND', message);
 export const badRequest = (message: string) => error(400, 'BAD REQUEST', message);
+
+/** The 401 of a token past its 12 hours; the client watch knows the client was told by it. */
+export const EXPIRED_TOKEN = 'The token has expired (a token is valid 12 hours): log in again';

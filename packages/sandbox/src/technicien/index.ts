@@ -8,7 +8,8 @@ import type { Clock } from '../clock.js';
 import { bindHandlers, type Handlers } from '../handlers.js';
 import { describeViolation, type ApiBehaviour, type RequestHeaders } from '../behaviour.js';
 import { SPECS } from '../specs.js';
-import { badRequest, unauthorized } from './answers.js';
+import { badRequest, EXPIRED_TOKEN, unauthorized } from './answers.js';
+import { watchTechnicienClients } from './client-watch.js';
 import * as authenticate2 from './paths/restapi_auth_authenticate2.js';
 import * as grantClientAccess from './paths/restapi_technicien_grant-client-access.js';
 import * as update from './paths/restapi_technicien_update.js';
@@ -52,17 +53,39 @@ export function technicienBehaviour(options: TechnicienOptions, clock: Clock, va
       if (expiresAt === undefined) return unauthorized('Unknown token');
       if (clock.now() >= expiresAt) {
         store.tokens.delete(token);
-        return unauthorized('The token has expired (a token is valid 12 hours): log in again');
+        return unauthorized(EXPIRED_TOKEN);
       }
       return { credential: token };
     },
+    clientOf: (headers: RequestHeaders) => String(headers['x-auth-token'] ?? ''),
+    // Tokens are redacted in their header; the password, right or wrong, in the login's body.
+    secrets: [],
+    redactBody: (operationId: string | undefined, text: string) => {
+      if (operationId !== 'authenticate') return text;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON: withheld below
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return '(a login body that is not a JSON object: not shown, it may hold a password)';
+      return JSON.stringify('password' in json ? { ...json, password: '***' } : json);
+    },
+    watchClients: watchTechnicienClients,
     // The vendor documents no answer to invalid input: the spec's 400 is its assumption.
-    invalidRequest: (_operationId: string, violations: Violation[]) =>
-      badRequest(`Invalid request: ${violations.map(describeViolation).join('; ')}`),
+    invalidRequest: (_operationId: string, violations: Violation[]) => badRequest(`Invalid request: ${violations.map(describe).join('; ')}`),
     errorBody: (status: number, message: string) => ({ status, message }),
     handlers: bindHandlers(handlers, { store, login, password }),
     state: () => store.state(),
     reset: () => store.reset(),
     seed: (data: unknown) => store.seed(data),
   };
+}
+
+/** A violation as a sentence; the `emails` pattern in words rather than as the regular expression. */
+function describe(violation: Violation): string {
+  if (violation.location === 'query' && violation.field === 'emails' && violation.keyword === 'pattern') {
+    return "query emails must be one or more addresses separated by ';', none of them blank";
+  }
+  return describeViolation(violation);
 }

@@ -59,6 +59,11 @@ export const DEFAULT_TECHNICIEN_SEED: TechnicienSeed = {
   clients: [{ id: 1, codeExploitant: 'EXP01', nom: 'Exploitant 01', fuseauHoraire: 'Europe/Paris', suppressionLogique: false }],
 };
 
+/** The email a technicien is found by: its user account's `utilisateur.emailUti`, else `utilisateur.individu.email`. */
+export function emailOf(technicien: Technicien): string | undefined {
+  return technicien.utilisateur?.emailUti ?? technicien.utilisateur?.individu?.email ?? undefined;
+}
+
 const SCHEMAS = { Technicien: { $ref: '#/components/schemas/Technicien' }, Client: { $ref: '#/components/schemas/Client' } };
 
 export class TechnicienStore {
@@ -89,12 +94,11 @@ export class TechnicienStore {
     return token;
   }
 
-  /** The technicien whose user account has this email (`utilisateur.emailUti`, else `individu.email`), ignoring case. */
+  /** The technicien whose user account has this email (see emailOf), ignoring case. */
   technicienByEmail(email: string): Technicien | undefined {
     const wanted = email.toLowerCase();
     for (const technicien of this.techniciens.values()) {
-      const own = technicien.utilisateur?.emailUti ?? technicien.utilisateur?.individu?.email;
-      if (own?.toLowerCase() === wanted) return technicien;
+      if (emailOf(technicien)?.toLowerCase() === wanted) return technicien;
     }
     return undefined;
   }

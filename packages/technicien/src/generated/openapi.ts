@@ -74,6 +74,11 @@ export interface paths {
          *     Updates a technician with the object sent as the JSON request body. "Le résultat de la requête sera
          *     formaté de la même façon que le corps de cette requête": the result has the same shape as the body.
          *
+         *     A partial update (this spec's assumption: the vendor does not say what happens to what is not sent): the
+         *     technician is found by `id`, and only the properties sent change. A nested object sent is merged into the
+         *     stored one (`{"id": 42, "utilisateur": {"prenomUti": "Amélie"}}` keeps the user's e-mail, login and
+         *     `individu`); an array sent replaces the stored one whole.
+         *
          *     The vendor documents this call as a GET with a request body. Whether `update` is really a GET in
          *     production, or a documentation slip, is unknown: the docs say GET. Browsers' `fetch` (and Node's global
          *     `fetch`) cannot send a GET body, so a client needs a transport that can.
@@ -566,7 +571,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description Le technicien à mettre à jour (the technician to update), the whole object. */
+        /** @description Le technicien à mettre à jour (the technician to update), by its `id`, with the properties to change. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Technicien"];

@@ -13,7 +13,11 @@ export const POST: Handler<paths['/restapi/technicien/grant-client-access']['pos
   if (!client) return notFound(`No client with code exploitant ${codeExploitant}`);
   const found = emails.map((email) => ({ email, technicien: store.technicienByEmail(email) }));
   const unknown = found.filter(({ technicien }) => !technicien).map(({ email }) => email);
-  if (unknown.length > 0) return notFound(`No technicien with email ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    // A list joined with ',' reads as one address: say which separator the API takes.
+    const hint = unknown.some((email) => email.includes(',')) ? ": separate several emails with ';', not ','" : '';
+    return notFound(`No technicien with email ${unknown.join(', ')}${hint}`);
+  }
   // Every name is known: the grants are recorded together, or (above) not at all.
   let created = false;
   for (const { email, technicien } of found as Array<{ email: string; technicien: Technicien }>) {
