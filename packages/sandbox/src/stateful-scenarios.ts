@@ -70,6 +70,10 @@ export function statefulScenarios(carrier: Carrier): void {
         expect(again.error).toMatchObject({ kind: 'http', status: 409, message: 'Email already exists' });
         expect(stored(sandbox).map((technician) => technician.email)).toEqual(['john.doe@example.com']);
         expect(log).toEqual(['POST /rest/tech -> 200', 'POST /rest/tech -> 409'].map(withBase(sandbox, 'take-control')));
+        expect(journal(sandbox)).toEqual([
+          ['createTechnician', 200],
+          ['createTechnician', 409],
+        ]);
       });
     });
 
@@ -121,6 +125,19 @@ export function statefulScenarios(carrier: Carrier): void {
         const logins = log.filter((line) => line.includes('/restapi/auth/authenticate2'));
         expect(logins).toEqual([expect.stringMatching(/-> 200$/), expect.stringMatching(/-> 200$/)]);
         expect(log.filter((line) => line.endsWith('-> 401'))).toHaveLength(2);
+        // The two calls race each other, so only the first two requests have one order.
+        const listed = journal(sandbox);
+        expect(listed.slice(0, 2)).toEqual([
+          ['authenticate', 200],
+          ['grantClientAccess', 201],
+        ]);
+        expect(listed.slice(2).sort()).toEqual([
+          ['authenticate', 200],
+          ['grantClientAccess', 200],
+          ['grantClientAccess', 401],
+          ['updateTechnicien', 200],
+          ['updateTechnicien', 401],
+        ]);
         const state = sandbox.control.state().technicien;
         expect(state?.grants.map((entry) => [entry.email, entry.dateFin])).toEqual([['tech1@example.com', '2027-06-30']]);
         expect(state?.techniciens.find((entry) => entry.id === 1)?.passwordValidityDurationNbDays).toBe(30);
@@ -139,8 +156,59 @@ export function statefulScenarios(carrier: Carrier): void {
         expect(log.filter((line) => !/-> (200|429)$/.test(line))).toEqual([]);
       });
     }, 30_000);
+
+    it('failNext(createTechnician, 429): the client waits out Retry-After and sends it once more; one technician, no finding', async () => {
+      await withSandbox(carrier, { apis: ['take-control'] }, async (sandbox, log) => {
+        const client = takeControlClient(sandbox, log);
+        sandbox.control.failNext('createTechnician', 429);
+        const created = await client.createTechnician({ email: 'john.doe@example.com', name: 'John Doe' });
+        expect([created.error, created.response?.status]).toEqual([undefined, 200]);
+        expect(sandbox.control.requests().map((entry) => [entry.operationId, entry.status, entry.fault])).toEqual([
+          ['createTechnician', 429, '429'],
+          ['createTechnician', 200, null],
+        ]);
+        expect(log).toEqual(['POST /rest/tech -> 429', 'POST /rest/tech -> 200'].map(withBase(sandbox, 'take-control')));
+        expect(sandbox.control.findings()).toEqual([]);
+        expect(stored(sandbox).map((technician) => technician.email)).toEqual(['john.doe@example.com']);
+      });
+    });
+
+    it('a dropped connection is a network error: a POST is not sent again, an idempotent call (the GET with a body too) is', async () => {
+      await withSandbox(carrier, {}, async (sandbox, log) => {
+        const client = takeControlClient(sandbox, log);
+        sandbox.control.failNext('createTechnician', 'drop-after');
+        sandbox.control.failNext('setTechnicianStatus', 'drop-before');
+        const lost = await client.createTechnician({ email: 'john.doe@example.com', name: 'John Doe' });
+        expect([lost.error?.kind, lost.error?.attempts]).toEqual(['network', 1]);
+        const disabled = await client.setTechnicianStatus('john.doe@example.com', 'disabled');
+        expect([disabled.error, disabled.response?.status]).toEqual([undefined, 200]);
+        expect(stored(sandbox).map((technician) => [technician.email, technician.status])).toEqual([['john.doe@example.com', 'disabled']]);
+
+        const oc = technicien.createTechnicienClient({ baseUrl: sandbox.urls.technicien as string, credentials: { login: 'demo', password: 'demo' }, ...logging(log) });
+        sandbox.control.failNext('grantClientAccess', 'drop-after');
+        sandbox.control.failNext('updateTechnicien', 'drop-before');
+        const grant = await oc.grantClientAccess({ emails: ['tech1@example.com'], codeExploitant: 'EXP01', dateFin: '2026-12-31' });
+        expect([grant.error?.kind, grant.error?.attempts]).toEqual(['network', 1]);
+        const updated = await oc.updateTechnicien({ id: 1, passwordValidityDurationNbDays: 30 });
+        expect(updated.data).toMatchObject({ id: 1, passwordValidityDurationNbDays: 30 });
+        expect(sandbox.control.requests().map((entry) => [entry.operationId, entry.status, entry.fault])).toEqual([
+          ['createTechnician', 200, 'drop-after'],
+          ['setTechnicianStatus', null, 'drop-before'],
+          ['setTechnicianStatus', 200, null],
+          ['authenticate', 200, null],
+          ['grantClientAccess', 201, 'drop-after'],
+          ['updateTechnicien', null, 'drop-before'],
+          ['updateTechnicien', 200, null],
+        ]);
+        expect(log.filter((line) => line.endsWith('-> 0'))).toHaveLength(3); // the GET's transport logs only answers
+        expect(sandbox.control.state().technicien?.grants.map((entry) => entry.email)).toEqual(['tech1@example.com']);
+      });
+    });
   });
 }
+
+/** The journal as (operationId, status) pairs, in arrival order. */
+const journal = (sandbox: CarriedSandbox) => sandbox.control.requests().map((entry) => [entry.operationId, entry.status]);
 
 /** The logged path carries the base URL's path: `/rest/tech` at the production URL, `/tech` on a server at the root. */
 function withBase(sandbox: CarriedSandbox, api: ApiName) {
