@@ -56,6 +56,11 @@ beforeAll(async () => {
       case 'drop-then-ok': // the connection dies before any response, once
         if (hit > 1) return sendJson(response, 200, { ok: true });
         return void response.socket?.destroy();
+      case 'reset-then-ok': // the connection is reset (TCP RST: the client reads ECONNRESET) after the request came in, once
+        if (hit > 1) return sendJson(response, 200, { ok: true });
+        return void response.socket?.resetAndDestroy();
+      case 'status-then-ok': // status `arg` once, then 200
+        return hit > 1 ? sendJson(response, 200, { ok: true }) : sendJson(response, Number(arg), { message: `HTTP ${arg} on purpose` });
       case 'hang': // never answers; the client's timeout or signal has to end the call
         return;
       case 'slow-body': // headers now, the body never
@@ -133,6 +138,15 @@ function pendingTimers(): number {
 async function settledTimers(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, 30));
   return pendingTimers();
+}
+
+/**
+ * How many requests the server received on `path`, once it has received at least one: a call can end (a
+ * timeout) before the server has read the request it counts.
+ */
+async function hitsSeen(path: string): Promise<number | undefined> {
+  for (const deadline = Date.now() + 5_000; !hits.get(path) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+  return hits.get(path);
 }
 
 async function elapsed<T>(run: () => Promise<T>): Promise<[T, number]> {
@@ -252,6 +266,29 @@ describe.each([
       expect(hits.get('/drop-then-ok')).toBe(1);
     });
 
+    it('a reset connection (ECONNRESET) on POST is a network error, sent once: the server counted one request', async () => {
+      const result = await call({ retry: { ...fast, attempts: 3 } })('POST', '/reset-then-ok');
+      expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 1 });
+      expect(result.error?.message).toMatch(/ECONNRESET/);
+      expect(hits.get('/reset-then-ok')).toBe(1);
+    });
+
+    it('a reset connection on PUT is retried: the server counted two requests', async () => {
+      expect((await call()('PUT', '/reset-then-ok')).data).toEqual({ ok: true });
+      expect(hits.get('/reset-then-ok')).toBe(2);
+    });
+
+    it.each([500, 502, 503, 504])('a %d on PUT is transient: retried, the server counted two requests', async (status) => {
+      expect((await call()('PUT', `/status-then-ok/${status}`)).data).toEqual({ ok: true });
+      expect(hits.get(`/status-then-ok/${status}`)).toBe(2);
+    });
+
+    it.each([501, 505, 400, 404, 409])('a %d on PUT is not transient: returned, the server counted exactly one request', async (status) => {
+      const result = await call({ retry: { ...fast, attempts: 3 } })('PUT', `/status-then-ok/${status}`);
+      expect(result.error).toMatchObject({ kind: 'http', status, message: `HTTP ${status} on purpose`, attempts: 1 });
+      expect(hits.get(`/status-then-ok/${status}`)).toBe(1);
+    });
+
     it('a refused connection is retried whatever the method: nothing was sent', async () => {
       const result = await makeClient(transport, { retry: { ...fast, attempts: 3 } }, refusedUrl)('POST', '/ok');
       expect(result.error).toMatchObject({ kind: 'network', status: 0, attempts: 3 });
@@ -283,12 +320,13 @@ describe.each([
   });
 
   describe('timeouts and cancellation', () => {
-    it('a call past its timeout ends as `timeout`, and leaves no timer behind', async () => {
+    it('a POST past its timeout ends as `timeout`, is never sent again (the server counted one request), and leaves no timer behind', async () => {
       const before = await settledTimers();
-      const [result, ms] = await elapsed(() => call({ timeoutMs: 50 })('POST', '/hang'));
-      expect(result.error).toMatchObject({ kind: 'timeout', status: 0, message: 'The call timed out after 50 ms' });
+      const [result, ms] = await elapsed(() => call({ timeoutMs: 50, retry: { ...fast, attempts: 3 } })('POST', '/hang'));
+      expect(result.error).toMatchObject({ kind: 'timeout', status: 0, message: 'The call timed out after 50 ms', attempts: 1 });
       expect(ms).toBeLessThan(1_000);
       expect(pendingTimers()).toBeLessThanOrEqual(before);
+      expect(await hitsSeen('/hang')).toBe(1);
     });
 
     it('the timeout covers the body too', async () => {
