@@ -43,7 +43,7 @@ describe('Retry-After', () => {
   it('takes an HTTP date, which starts with a day name; nothing else that Date.parse would read', () => {
     expect(retryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5_000);
     expect(retryAfterMs('1 Jan 2026 00:00:05 GMT', now)).toBeUndefined();
-    expect(retryAfterMs('x 2026-01-01T00:00:05Z', now)).toBeUndefined();
+    expect(retryAfterMs('x 2026-01-01', now)).toBeUndefined();
     expect(retryAfterMs('', now)).toBeUndefined();
     expect(retryAfterMs(null, now)).toBeUndefined();
   });

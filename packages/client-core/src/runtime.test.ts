@@ -521,6 +521,9 @@ describe('toResult (a call made outside a client method)', () => {
     expect(hits.get('/unavailable-then-ok')).toBe(1);
     const echoed = await toResult('raw', [key], () => http.GET('/echo-key' as never, { headers: { authorization: `KEY ${key}` } } as never) as never);
     expect(echoed.error?.message).toBe('Invalid key: KEY [redacted]');
+    const busy = await toResult('raw', [], () => http.POST('/busy/0' as never, { body: {} } as never) as never);
+    expect(busy.error).toMatchObject({ kind: 'http', status: 429, attempts: 1 });
+    expect(hits.get('/busy/0')).toBe(1);
   });
 });
 

@@ -26,6 +26,7 @@ const wire = (path: string, init: RequestInit) => new WireRequest(`${server.url}
 describe('without undici', () => {
   it('undiciTransport() refuses to send, with a TransportUnavailableError', async () => {
     await expect(undiciTransport().fetch(wire('/echo', { method: 'GET' }))).rejects.toThrow(TransportUnavailableError);
+    await expect(undiciTransport().fetch(wire('/echo', { method: 'GET' }))).rejects.toMatchObject({ name: 'TransportUnavailableError' });
     await expect(undiciTransport().fetch(wire('/echo', { method: 'GET' }))).rejects.toThrow('undici could not be loaded in this runtime: install it, or pass another transport');
   });
 

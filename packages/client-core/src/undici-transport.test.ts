@@ -25,6 +25,8 @@ beforeAll(async () => {
         return void response.end('56789');
       case '/hang':
         return;
+      case '/header':
+        return void response.writeHead(200).end(String(request.headers['x-trace']));
       default:
         return void response.writeHead(200).end(`${request.method} ${request.body}`);
     }
@@ -61,6 +63,21 @@ describe('the undici transport', () => {
     await expect(response.text()).rejects.toThrow('Body is unusable: Body has already been read');
     expect(() => response.clone()).toThrow('Response.clone: Body has already been consumed.');
     expect([copy.status, copy.headers.get('x-multi'), await copy.text()]).toEqual([200, 'a, b', 'héllo']);
+  });
+
+  it('sends the request headers; a body without a content type gives an untyped blob', async () => {
+    const transport = undiciTransport();
+    expect(await (await transport.fetch(get('/header', { headers: new Headers({ 'X-Trace': 't-7' }) }))).text()).toBe('t-7');
+    expect((await (await transport.fetch(get('/ten-declared'))).blob()).type).toBe('');
+  });
+
+  it('each read hands out its own copy of the bytes: writing into one changes no clone', async () => {
+    const response = await undiciTransport().fetch(get('/ten-declared'));
+    const first = response.clone();
+    const second = response.clone();
+    new Uint8Array(await response.arrayBuffer()).fill(0x21);
+    (await first.bytes()).fill(0x22);
+    expect(await second.text()).toBe('0123456789');
   });
 
   it('a 204 and a HEAD have an empty body', async () => {
