@@ -419,13 +419,16 @@ describe.each([
       expect(result.error?.message).toMatch(/more than the 262144 bytes allowed/);
     });
 
-    it('a 2xx body past maxBodyBytes is not sent again, even on PUT; a transient status with such a body is', async () => {
+    it('a 2xx or 400 body past maxBodyBytes is not sent again, even on PUT; a transient status with such a body is', async () => {
       const ok = await call({ maxBodyBytes: 64 * 1024, retry: { ...fast, attempts: 3 } })('PUT', '/endless/200');
       expect(ok.error).toMatchObject({ kind: 'invalid-response', attempts: 1 });
       expect(hits.get('/endless/200')).toBe(1);
       const busy = await call({ maxBodyBytes: 64 * 1024, retry: { ...fast, attempts: 2 } })('PUT', '/endless/503');
       expect(busy.error).toMatchObject({ kind: 'http', status: 503, attempts: 2 });
       expect(hits.get('/endless/503')).toBe(2);
+      const refused = await call({ maxBodyBytes: 64 * 1024, retry: { ...fast, attempts: 3 } })('PUT', '/endless/400');
+      expect(refused.error).toMatchObject({ kind: 'http', status: 400, attempts: 1 });
+      expect(hits.get('/endless/400')).toBe(1);
     });
 
     it('an endless error body still gives the status, as an `http` error', async () => {
