@@ -18,14 +18,38 @@ async function runFixtures(files) {
       cwd: fixtures,
       env: { ...process.env, CI: '', FORCE_COLOR: '0' },
     });
-    return { code: 0, lastLine: stdout.trimEnd().split('\n').pop() };
+    return { code: 0, stdout, lastLine: stdout.trimEnd().split('\n').pop() };
   } catch (error) {
     const failed = /** @type {{ code: number, stdout: string }} */ (error);
-    return { code: failed.code, lastLine: failed.stdout.trimEnd().split('\n').pop() };
+    return { code: failed.code, stdout: failed.stdout, lastLine: failed.stdout.trimEnd().split('\n').pop() };
   }
 }
 
+/** The line the reporter adds when it found no failure in a failed run, which would hide a lost count. */
+const fallback = 'outside any test, hook or file';
+
 describe('the summary line', () => {
+  it('counts each failing test', async () => {
+    const { code, stdout, lastLine } = await runFixtures(['failing-test.fixture.mjs']);
+    expect(code).toBe(1);
+    expect(lastLine).toBe('1 passed, 2 failed');
+    expect(stdout).not.toContain(fallback);
+  }, 60_000);
+
+  it('counts each unhandled error although every test passed', async () => {
+    const { code, stdout, lastLine } = await runFixtures(['unhandled-error.fixture.mjs']);
+    expect(code).toBe(1);
+    expect(lastLine).toBe('2 passed, 2 failed');
+    expect(stdout).not.toContain(fallback);
+  }, 60_000);
+
+  it('counts a failing test and the failing afterAll beside it as two failures', async () => {
+    const { code, stdout, lastLine } = await runFixtures(['failing-test-and-hook.fixture.mjs']);
+    expect(code).toBe(1);
+    expect(lastLine).toBe('1 passed, 2 failed');
+    expect(stdout).not.toContain(fallback);
+  }, 60_000);
+
   it('counts a failed beforeAll as a failure, its skipped tests as skipped, and vitest exits 1', async () => {
     const { code, lastLine } = await runFixtures(['failing-before-all.fixture.mjs']);
     expect(code).toBe(1);

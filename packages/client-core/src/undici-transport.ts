@@ -79,7 +79,7 @@ async function sendOverUndici(
     }
     const length = raw['content-length'];
     if (Number(length) > maxBodyBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge(response, maxBodyBytes, String(length));
     }
     try {
@@ -93,7 +93,7 @@ async function sendOverUndici(
       }
       return response.holding(new Uint8Array(Buffer.concat(chunks, size)));
     } catch (cause) {
-      body.destroy();
+      discard(body);
       // A timeout or an abort is not the body's fault: let the client classify it.
       if (cause instanceof ResponseBodyError || wire.signal?.aborted || isTimeout(cause)) throw cause;
       throw new ResponseBodyError(`The response body could not be read in full: ${describeCause(cause)}`, response);
@@ -101,6 +101,15 @@ async function sendOverUndici(
   } catch (cause) {
     throw isTimeout(cause) ? new DOMException(`The call timed out after ${timeoutMs} ms`, 'TimeoutError') : cause;
   }
+}
+
+/**
+ * Stops reading a body and closes its connection. undici's body stream, destroyed before its end, emits an
+ * `error` (an AbortError): with no listener that is an uncaught exception, which would end the caller's process.
+ */
+function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** Headers as undici's flat `[name, value, ...]` list: cheaper for it than iterating a Headers. */

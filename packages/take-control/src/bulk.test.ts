@@ -189,13 +189,18 @@ describe('createTechnicians in batches', () => {
     ]);
   });
 
-  it('a batch past its timeout fails as `timeout`', async () => {
+  it('a batch past its timeout fails as `timeout`, and its POST is never sent again: the server counted one request', async () => {
     answer = () => ({ status: 200, body: {} });
-    const hanging = await startLocalServer(() => undefined);
+    let received = 0;
+    const hanging = await startLocalServer(() => void received++);
     try {
-      const report = await createTakeControlClient({ baseUrl: hanging.url, integrationKey, timeoutMs: 50 }).createTechnicians(technicians(1));
+      const client = createTakeControlClient({ baseUrl: hanging.url, integrationKey, timeoutMs: 50, retry: { ...fast, attempts: 3 } });
+      const report = await client.createTechnicians(technicians(1));
       reports.push(report);
-      expect(report.failed[0]?.error).toMatchObject({ kind: 'timeout', status: 0 });
+      expect(report.failed[0]?.error).toMatchObject({ kind: 'timeout', status: 0, attempts: 1 });
+      // Counted once the server has read the request, which can be after the client gave up.
+      for (const deadline = Date.now() + 5_000; received === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(received).toBe(1);
     } finally {
       await hanging.close();
     }

@@ -84,9 +84,13 @@ describe('the technicien client against a misbehaving server', () => {
     expect(result.error).toMatchObject({ kind: 'http', status: 503, message: 'Maintenance', attempts: 1 });
   });
 
-  it('a call past its timeout is `timeout`; a per-call timeout overrides the client default', async () => {
+  it('a call past its timeout is `timeout`, the POST grant never sent again; a per-call timeout overrides the client default', async () => {
     misbehave = 'hang';
-    expect(keep(await client({ timeoutMs: 40 }).grantClientAccess(grant)).error).toMatchObject({ kind: 'timeout' });
+    const timedOut = keep(await client({ timeoutMs: 40, retry: { ...fast, attempts: 3 } }).grantClientAccess(grant));
+    expect(timedOut.error).toMatchObject({ kind: 'timeout', attempts: 1 });
+    // Counted by the server (once it has read the request, which can be after the client gave up).
+    for (const deadline = Date.now() + 5_000; !hits.get(GRANT) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(hits.get(GRANT)).toBe(1);
     const perCall = keep(await client({ timeoutMs: 60_000 }).updateTechnicien(technicien, { customerId: 1, timeoutMs: 40, retry: false }));
     expect(perCall.error).toMatchObject({ kind: 'timeout', operation: 'updateTechnicien' });
   });
