@@ -5,7 +5,7 @@ import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../tools/testing/local-server.mjs';
 import { WireRequest } from './transport.js';
-import { nodeDefaultTransport, undiciTransport } from './undici-transport.js';
+import { undiciTransport } from './undici-transport.js';
 
 let server: LocalServer;
 beforeAll(async () => {
@@ -39,7 +39,6 @@ const get = (path: string, init: Partial<RequestInit> = {}) => new WireRequest(`
 describe('the undici transport', () => {
   it('enforces timeouts itself', () => {
     expect(undiciTransport().timesOut).toBe(true);
-    expect(nodeDefaultTransport().timesOut).toBe(true);
   });
 
   it('a buffered response serves each reading method from its bytes, once', async () => {
@@ -122,11 +121,5 @@ describe('the undici transport', () => {
     } finally {
       await agent.close();
     }
-  });
-
-  it('nodeDefaultTransport sends through undici (no Sec-Fetch-Mode) and times out as asked', async () => {
-    const transport = nodeDefaultTransport();
-    expect(await (await transport.fetch(get('/echo', { method: 'PUT', body: 'x' }))).text()).toBe('PUT x');
-    await expect(transport.fetch(get('/hang'), { timeoutMs: 30 })).rejects.toMatchObject({ name: 'TimeoutError', message: 'The call timed out after 30 ms' });
   });
 });
