@@ -2,7 +2,7 @@
 // --dry-run and its report, --json, and a secret that never shows. Imports against the sandbox are in
 // import.sandbox.test.ts.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,8 +150,13 @@ describe('an input that is not a readable file: exit 2 naming it, nothing printe
     chmodSync(folder, 0o777);
     const path = file('private/secret.csv', 'email,name\na@example.com,A\n');
     chmodSync(path, 0o000);
-    // As root every file is readable: run as nobody then (the build and node_modules are world-readable).
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    // As root every file is readable: run as nobody then (the build and node_modules are world-readable),
+    // with a copy of this node that nobody may run (.ci/run's Node 24 lives under /root, closed to others).
+    const asRoot = process.getuid?.() === 0;
+    const node = join(dir, 'node');
+    if (asRoot) copyFileSync(process.execPath, node);
+    if (asRoot) chmodSync(node, 0o755);
+    const asNobody = asRoot ? { uid: 65534, gid: 65534, node } : {};
     const run = await techapi(['take-control', 'import', path, '--dry-run', '--report', join(folder, 'r.csv')], asNobody);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `techapi: Cannot read ${path}: permission denied (check its owner and mode).\n` });
   });

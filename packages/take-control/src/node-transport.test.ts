@@ -192,12 +192,18 @@ describe('what Node users set up for fetch, in a process of its own', () => {
   let target: LocalServer;
   let proxy: Server;
   let proxyUrl: string;
-  /** Who saw what: `target undici`, `target fetch`, `proxy CONNECT` (a tunnel), `proxy POST` (a plain forward). */
+  /**
+   * Who saw what: `target fetch direct`, `target fetch via proxy` (through a CONNECT tunnel; a tunnel may
+   * carry several calls, so tunnels are not counted), `proxy POST` (a plain forward the proxy answered).
+   */
   const seen: string[] = [];
+  /** The local ports of the proxy's upstream sockets: a target request from one of them came through a tunnel. */
+  const tunnelPorts = new Set<number>();
   beforeAll(async () => {
     expect(existsSync(nodeEntry), `${nodeEntry} is missing: run npm run build first`).toBe(true);
     target = await startLocalServer((request, response) => {
-      seen.push(`target ${request.headers['sec-fetch-mode'] ? 'fetch' : 'undici'}`);
+      const way = tunnelPorts.has(response.socket?.remotePort ?? 0) ? 'via proxy' : 'direct';
+      seen.push(`target ${request.headers['sec-fetch-mode'] ? 'fetch' : 'undici'} ${way}`);
       sendJson(response, 200, { answeredBy: 'target' });
     });
     // A forward proxy on loopback: tunnels CONNECT (undici's ProxyAgent uses it for http too) and answers
@@ -207,9 +213,9 @@ describe('what Node users set up for fetch, in a process of its own', () => {
       sendJson(response, 200, { answeredBy: 'proxy' });
     });
     proxy.on('connect', (request, socket: Socket, head) => {
-      seen.push('proxy CONNECT');
       const [host = '', port] = (request.url ?? '').split(':');
       const upstream = connect(Number(port), host, () => {
+        tunnelPorts.add(upstream.localPort ?? 0);
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(socket).pipe(upstream);
@@ -239,22 +245,20 @@ describe('what Node users set up for fetch, in a process of its own', () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, NODE_USE_ENV_PROXY: '1' }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
     // Node 22.21+ and 24 install an EnvHttpProxyAgent as the global dispatcher; Node 20 has no such thing.
-    expect(seen).toEqual(
-      nodeHonoursEnvProxy ? ['proxy CONNECT', 'target fetch', 'proxy CONNECT', 'target fetch'] : ['target fetch', 'target fetch'],
-    );
+    expect(seen).toEqual(nodeHonoursEnvProxy ? ['target fetch via proxy', 'target fetch via proxy'] : ['target fetch direct', 'target fetch direct']);
   });
 
   it('HTTP_PROXY without NODE_USE_ENV_PROXY: fetch ignores it, and so does the client', async () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, http_proxy: proxyUrl }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
-    expect(seen).toEqual(['target fetch', 'target fetch']);
+    expect(seen).toEqual(['target fetch direct', 'target fetch direct']);
   });
 
   // Node 20's fetch uses no proxy at all: nothing to bypass there.
   it.skipIf(!nodeHonoursEnvProxy)('NO_PROXY naming the host: direct, for both', async () => {
     const out = JSON.parse(await runChild(callBoth(target.url), { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1', NODE_USE_ENV_PROXY: '1' }));
     expect(out).toEqual({ client: 'target', fetch: 'target' });
-    expect(seen).toEqual(['target fetch', 'target fetch']);
+    expect(seen).toEqual(['target fetch direct', 'target fetch direct']);
   });
 
   it('where undici cannot be loaded, the default (global fetch) works; undiciTransport() is `unsupported`', async () => {
@@ -272,7 +276,7 @@ describe('what Node users set up for fetch, in a process of its own', () => {
     const lines = await runChild(callBoth(target.url) + explicit, {}, ['--import', `data:text/javascript,${encodeURIComponent(register)}`]);
     const [both, pinned] = lines.split('\n').map((line) => JSON.parse(line));
     expect(both).toEqual({ client: 'target', fetch: 'target' });
-    expect(seen).toEqual(['target fetch', 'target fetch']);
+    expect(seen).toEqual(['target fetch direct', 'target fetch direct']);
     expect(pinned).toEqual({ kind: 'unsupported', attempts: 1 });
   });
 });

@@ -31,10 +31,10 @@ export function checkRun(run: Run, args: string[]): Run {
   return run;
 }
 
-export function techapi(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; uid?: number; gid?: number } = {}): Promise<Run> {
+export function techapi(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; uid?: number; gid?: number; node?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
+      options.node ?? process.execPath,
       [bin, ...args],
       { env: cleanEnv(options.env), cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, uid: options.uid, gid: options.gid },
       (error, stdout, stderr) => {
