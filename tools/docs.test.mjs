@@ -8,33 +8,17 @@
 // Skipped only where /usr/bin/chromium is absent outside CI; in CI (CI set) its absence fails.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listApis, repoRoot } from './apis.mjs';
 import { curlSample, readTypeScriptExamples } from './docs/code-samples.mjs';
 import { listPublishedPackages, specsOf } from './packages.mjs';
 import { startStaticServer } from './static-server.mjs';
+import { launchChromium, skipWithoutChromium } from './testing/chromium.mjs';
 import { loadSpec, specOperations } from './testing/spec.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const docsDir = join(repoRoot, 'dist/docs');
 const screensDir = join(docsDir, 'screens');
-const chromiumMissing = !existsSync(CHROMIUM);
-const skip = chromiumMissing && !process.env.CI;
-if (skip) {
-  console.warn(
-    `tools/docs.test.mjs SKIPPED: ${CHROMIUM} is missing. Install it (apt-get update && apt-get install -y chromium) ` +
-      'to check the docs in a browser; with CI set, a missing chromium fails the run instead.',
-  );
-}
+const skip = skipWithoutChromium('tools/docs.test.mjs');
 
 /** Collapses whitespace: code blocks and paragraphs wrap and indent differently on the page. @param {string} text */
 const squash = (text) => text.replace(/\s+/g, ' ').trim();
@@ -116,12 +100,10 @@ describe.skipIf(skip)('published docs in chromium', () => {
   let browser;
 
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`${CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y chromium)`);
     if (!existsSync(join(docsDir, 'index.html'))) throw new Error('dist/docs/index.html is missing: run `npm run build` first');
     mkdirSync(screensDir, { recursive: true });
     server = await startStaticServer({ root: docsDir });
-    // playwright starts chromium on a fresh temporary profile (user-data-dir) and deletes it on close.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -11,14 +11,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './apis.mjs';
 import { startStaticServer } from './static-server.mjs';
+import { launchChromium, skipWithoutChromium } from './testing/chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`tools/msw-browser.test.mjs SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+const skip = skipWithoutChromium('tools/msw-browser.test.mjs');
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -51,7 +49,7 @@ describe.skipIf(skip)('the sandbox in a service worker (setupWorker), in chromiu
     copyFileSync(join(msw, 'lib/mockServiceWorker.js'), join(root, 'mockServiceWorker.js'));
     writeFileSync(join(root, 'index.html'), PAGE);
     server = await startStaticServer({ root });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

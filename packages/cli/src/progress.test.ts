@@ -47,4 +47,20 @@ describe('the progress bar', () => {
     progress.stop();
     expect(written).toBe('');
   });
+
+  it('piped, prints no line when the first row is read: the first comes a second in, and one at the end', async () => {
+    let written = '';
+    const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((written += String(chunk)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+    const progress = createProgress(stream, 'import');
+    progress.start(3, { done: 0, created: 0, failed: 0 });
+    progress.update({ done: 1, created: 1, failed: 0 });
+    expect(written).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    progress.update({ done: 2, created: 2, failed: 0 });
+    expect(written).toMatch(/^import: 2\/3 rows \(66%\), created 2, failed 0, \d+ rows\/s\n$/);
+    progress.update({ done: 3, created: 2, failed: 1 });
+    progress.stop();
+    expect(written.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(written).toMatch(/\nimport: 3\/3 rows \(100%\), created 2, failed 1, \d+ rows\/s\n$/);
+  });
 });

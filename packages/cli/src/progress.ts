@@ -156,7 +156,8 @@ function lineProgress(stream: NodeJS.WriteStream, label: string, past: string): 
       startedAt = Date.now();
       startDone = counts.done;
       last = counts;
-      print(counts);
+      // No line yet: the first comes a second in, or at the end; a "0 rows" line tells nothing.
+      printedAt = startedAt;
     },
     update(counts) {
       last = counts;

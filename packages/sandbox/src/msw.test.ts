@@ -70,6 +70,26 @@ describe('createSandboxHandlers', () => {
     expect(sandbox.state()['take-control']?.technicians.map((entry) => entry.email)).toEqual(kept);
   });
 
+  it('X-Sandbox-Fault is read and stripped in MSW too: a 429 with Retry-After that did nothing, a drop-after that did the work', async () => {
+    const sandbox = createSandboxHandlers({ apis: ['take-control'] });
+    msw.use(...sandbox.handlers);
+    const url = `${sandbox.urls['take-control']}/tech`;
+    const create = (email: string, fault: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `INTEGRATION-KEY ${KEY}`, 'content-type': 'application/json', 'x-sandbox-fault': fault },
+        body: JSON.stringify({ email, name: 'Fault' }),
+      });
+    const limited = await create('limited@example.com', '429');
+    expect([limited.status, limited.headers.get('retry-after'), await limited.json()]).toEqual([429, '1', { status: 429, message: 'Too many requests' }]);
+    await expect(create('dropped@example.com', 'drop-after')).rejects.toThrow(TypeError);
+    expect(sandbox.state()['take-control']?.technicians.map((entry) => entry.email)).toEqual(['dropped@example.com']);
+    expect(sandbox.requests().map((entry) => [entry.operationId, entry.status, entry.fault, entry.headers['x-sandbox-fault']])).toEqual([
+      ['createTechnician', 429, '429', undefined],
+      ['createTechnician', 200, 'drop-after', undefined],
+    ]);
+  });
+
   it('latency delays each answer on a vendor path', async () => {
     const sandbox = createSandboxHandlers({ apis: ['take-control'], latencyMs: 150 });
     msw.use(...sandbox.handlers);
