@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run mutate:code [-- <package>... [--force]]`: source mutation testing with StrykerJS. Each
+// `npm run mutate:code [-- <package>... [--force] [--concurrency N]]`: source mutation testing with StrykerJS. Each
 // package's source is changed one small way at a time (a condition flipped, a constant changed, a call
 // removed), and its own tests run against each change: a change no test notices (a survivor) is a bug the
 // suite would let through. Not part of `npm test`: a full run takes tens of minutes on 2 cores.
@@ -27,18 +27,22 @@ const TARGET = 85;
 export const TARGETS = {
   'client-core': ['packages/client-core/src/**/*.ts', '!packages/client-core/src/{index,node,types}.ts'],
   sandbox: ['packages/sandbox/src/**/*.ts', '!packages/sandbox/src/index.ts'],
-  cli: ['packages/cli/src/{import,journal,rows,report}*.ts', 'packages/cli/src/{import,journal,rows,report}/**/*.ts'],
+  cli: ['packages/cli/src/{import,rows,report}.ts', 'packages/cli/src/read/**/*.ts', 'packages/cli/src/send/**/*.ts'],
 };
 const NOT_SOURCE = ['!**/*.test.ts', '!**/*.test-d.ts', '!**/testing/**', '!**/generated/**'];
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
-const unknownOptions = args.filter((arg) => arg.startsWith('-') && arg !== '--force');
-const named = args.filter((arg) => !arg.startsWith('-'));
+// One test process by default (2 cores shared by several people); more on a machine of one's own.
+const concurrencyAt = args.indexOf('--concurrency');
+const concurrency = concurrencyAt < 0 ? 1 : Number(args[concurrencyAt + 1]);
+const unknownOptions = args.filter((arg, index) => arg.startsWith('-') && arg !== '--force' && arg !== '--concurrency' && index !== concurrencyAt + 1);
+if (!(Number.isInteger(concurrency) && concurrency >= 1)) unknownOptions.push(`--concurrency ${args[concurrencyAt + 1] ?? ''} (a whole number of test processes, 1 or more)`);
+const named = args.filter((arg, index) => !arg.startsWith('-') && !(concurrencyAt >= 0 && index === concurrencyAt + 1));
 const unknown = named.filter((name) => !(name in TARGETS));
 if (unknownOptions.length > 0 || unknown.length > 0) {
   console.error(`mutate:code: unknown ${[...unknownOptions, ...unknown].join(', ')}`);
-  console.error(`Usage: npm run mutate:code -- [${Object.keys(TARGETS).join('|')}]... [--force]`);
+  console.error(`Usage: npm run mutate:code -- [${Object.keys(TARGETS).join('|')}]... [--force] [--concurrency N]`);
   process.exit(2);
 }
 const packages = named.length > 0 ? named : Object.keys(TARGETS);
@@ -62,8 +66,8 @@ for (const target of packages) {
       incremental: true,
       incrementalFile: `tools/mutate-code/incremental/${target}.json`,
       force,
-      // 2 cores shared by several people: one test process, and generous timeouts for a loaded machine.
-      concurrency: 1,
+      // Generous timeouts: the machine is often loaded.
+      concurrency,
       timeoutMS: 10_000,
       timeoutFactor: 3,
       ignorePatterns: ['.turbo', '.ci', 'reports', 'tools/mutate-code/incremental', '**/.readme-samples'],

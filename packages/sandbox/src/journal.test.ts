@@ -1,8 +1,8 @@
 // The request journal, met by the project's own clients as users get them (the built packages): each API's
 // stateful scenarios leave the exact sequence of (operationId, status) they caused, with no credential in
 // clear text anywhere, and no finding. Then the journal's filters, bound, reset and the shape of an entry.
-import { createTakeControlClient } from '@techapi/take-control';
-import { createTechnicienClient } from '@techapi/technicien';
+import { createTakeControlClient } from '../../take-control/src/node.js';
+import { createTechnicienClient } from '../../technicien/src/node.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, TOKEN_LIFETIME_MS, type Sandbox, type SandboxOptions } from './index.js';
 

@@ -1,7 +1,7 @@
 // Faults on demand, for one request: the X-Sandbox-Fault header, failNext from code, and
 // POST /__sandbox/fail-next over HTTP. No random seed: a test asks for exactly one fault and asserts exactly
 // one retry, or exactly-once creation, through the project's client as users get it (the built package).
-import { createTakeControlClient } from '@techapi/take-control';
+import { createTakeControlClient } from '../../take-control/src/node.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from './index.js';
 
