@@ -83,3 +83,4 @@ console.log(
   `  ${ratio <= TARGET ? 'met   ' : 'MISSED'} the sandbox's MSW handlers: CPU per call ${fmt(ratio)}× a bare MSW handler's ` +
     `(middle half of rounds ${fmt(quantile(ratios, 0.25))}–${fmt(quantile(ratios, 0.75))}; target ≤ ${TARGET})`,
 );
+if (!(ratio <= TARGET)) process.exitCode = 1;

@@ -233,6 +233,7 @@ async function main() {
   );
   console.log(`  (info) the journal on keeps ${fmt(journalCost)}× the throughput of the same sandbox with it off`);
   console.log(`  ${rssMb <= targets.rssMb ? 'met   ' : 'MISSED'} ${memory.stored} technicians and a journal of ${memory.journal} requests in ${fmt(rssMb, 1)} MB RSS (target ≤ ${targets.rssMb} MB)`);
+  if (sandboxShare < targets.throughput || rssMb > targets.rssMb) process.exitCode = 1;
 }
 
 const [mode] = process.argv.slice(2);

@@ -352,6 +352,7 @@ async function main() {
 
   console.log(`\nTargets (Node ${process.versions.node}):`);
   for (const [label, met] of targets) console.log(`  ${met ? 'met   ' : 'MISSED'} ${label}`);
+  if (targets.some(([, met]) => !met)) process.exitCode = 1;
 }
 
 const [mode, ...rest] = process.argv.slice(2);

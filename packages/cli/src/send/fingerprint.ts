@@ -2,15 +2,17 @@
 // a rerun can tell which fields of an already-created row were edited since, without the journal holding
 // the values themselves. `name=1f2e3d4c;profile=9a8b7c6d`: the fields in name order, the email (the
 // row's key) left out.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
+// The one-shot hash (Node 20.12+): a Hash object per field (createHash) held a native context each until the
+// next GC, 800,000 of them for a 200,000-row import, and took 3x the time.
+const fieldHash = (value: unknown) => hash('sha256', JSON.stringify(value)).slice(0, 8);
 
 export function fingerprint(fields: Record<string, unknown>, key = 'email'): string {
   return Object.keys(fields)
     .filter((field) => field !== key && fields[field] !== undefined)
     .sort()
-    .map((field) => `${field}=${hash(fields[field])}`)
+    .map((field) => `${field}=${fieldHash(fields[field])}`)
     .join(';');
 }
 
