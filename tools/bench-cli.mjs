@@ -2,9 +2,9 @@
 // `npm run bench` (after the client figures): what the `techapi` CLI costs, run as a user runs it (the
 // built bin, a child process) against the stateful sandbox (@techapi/sandbox), in this process.
 // - 10,000 rows with the sandbox's rate limit at 5 requests/s and batches of 100: 100 requests, so the
-//   limit alone allows about 20 s; the wall time is compared with a bare client's sending the same requests
-//   against the same limit, in the same round (target <= 1.05x, with the journal flushed to disk before each
-//   request), median of 3 rounds.
+//   limit alone allows 20 s; the wall time, median of 3 rounds, is compared with that (target <= 1.05x, with
+//   the journal flushed to disk before each request), and with a bare client's sending the same requests
+//   against the same limit in the same round (what the CLI itself costs).
 // - 2,000 technicians disabled from a file (`disable --file`) with the sandbox's limit at 50 requests/s: one
 //   PUT each, several in flight, so the limit allows 40 s (target <= 1.1x of that), median of 2 rounds,
 //   beside the bare client's time.
@@ -166,9 +166,15 @@ try {
       created = run.summary.created;
       if (round === RATE_ROUNDS - 1) row('10,000 rows, rate limit 5/s, batches of 100 (last round)', run);
     }
-    rateLine('rate-limited import (10,000 rows, 100 requests at 5/s)', cli, bare, rows / 100 / 5);
-    const ratio = median(cli.map((seconds, round) => seconds / (bare[round] ?? NaN)));
-    targets.push([`rate-limited import: ${fmt(ratio)}x a bare client's time at the same limit, median of ${RATE_ROUNDS} rounds (target <= 1.05x)`, ratio <= 1.05]);
+    const allowed = rows / 100 / 5;
+    rateLine('rate-limited import (10,000 rows, 100 requests at 5/s)', cli, bare, allowed);
+    const seconds = median(cli);
+    const overBare = median(cli.map((time, round) => time / (bare[round] ?? NaN)));
+    targets.push([
+      `rate-limited import: ${fmt(seconds)} s for the ${allowed} s the limit allows, ${fmt(seconds / allowed)}x, median of ${RATE_ROUNDS} rounds (target <= 1.05x; ` +
+        `${fmt(overBare)}x the bare client's time, the CLI's own cost)`,
+      seconds <= allowed * 1.05,
+    ]);
     targets.push([`rate-limited import: every row created (${created} of ${rows})`, created === rows]);
   }
 
