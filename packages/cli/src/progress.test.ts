@@ -63,4 +63,17 @@ describe('the progress bar', () => {
     expect(written.split('\n').filter(Boolean)).toHaveLength(2);
     expect(written).toMatch(/\nimport: 3\/3 rows \(100%\), created 2, failed 1, \d+ rows\/s\n$/);
   });
+
+  it('piped, the closing line is not printed twice when nothing moved since the last', async () => {
+    let written = '';
+    const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((written += String(chunk)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+    const progress = createProgress(stream, 'import');
+    progress.start(3, { done: 0, created: 0, failed: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    progress.update({ done: 3, created: 3, failed: 0 });
+    progress.update({ done: 3, created: 3, failed: 0 });
+    progress.stop();
+    expect(written).toMatch(/^import: 3\/3 rows \(100%\), created 3, failed 0, \d+ rows\/s\n$/);
+  });
 });
+

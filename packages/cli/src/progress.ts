@@ -142,8 +142,11 @@ function lineProgress(stream: NodeJS.WriteStream, label: string, past: string): 
   let started = false;
   let waitUntil = 0;
   let waitWhy = '';
+  /** The counts of the line printed last: the closing line is not printed twice. */
+  let printed: Counts | undefined;
   const print = (counts: Counts) => {
     printedAt = Date.now();
+    printed = counts;
     const of = total ? `/${total} rows (${Math.floor((counts.done / total) * 100)}%)` : ' rows';
     // A dry run creates nothing: its line counts only what failed the checks.
     const outcome = label === 'check' ? `failed ${counts.failed}` : `${past} ${counts.created}, failed ${counts.failed}`;
@@ -173,6 +176,7 @@ function lineProgress(stream: NodeJS.WriteStream, label: string, past: string): 
     stop() {
       if (!started) return; // nothing was read: no "0 rows" line before an error
       started = false;
+      if (printed && printed.done === last.done && printed.created === last.created && printed.failed === last.failed) return;
       print(last);
     },
   };
