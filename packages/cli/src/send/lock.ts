@@ -20,12 +20,19 @@ export interface Lock {
 
 const describeHolder = (holder: Holder) => `process ${holder.pid} on ${holder.host}, started ${holder.started}`;
 
-function readHolder(path: string): Holder | undefined {
+/** The lock's holder; 'gone' when the file is not there (any more), 'invalid' when it is not a lock of ours. */
+function readHolder(path: string): Holder | 'gone' | 'invalid' {
+  let text: string;
   try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as Holder;
-    return Number.isInteger(holder.pid) ? holder : undefined;
+    text = readFileSync(path, 'utf8');
   } catch {
-    return undefined; // gone since, or not a lock of ours
+    return 'gone';
+  }
+  try {
+    const holder = JSON.parse(text) as Holder;
+    return Number.isInteger(holder?.pid) ? holder : 'invalid';
+  } catch {
+    return 'invalid';
   }
 }
 
@@ -62,7 +69,12 @@ export function lockJournal(journal: string): Lock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UsageError(`Cannot take the journal's lock ${path}: ${(error as NodeJS.ErrnoException).code}.`);
       }
       const holder = readHolder(path);
-      if (holder && mayRun(holder)) {
+      if (holder === 'gone') continue; // released meanwhile: try again
+      if (holder === 'invalid') {
+        // Never written by a run of techapi (ours are written whole, then linked into place): not ours to remove.
+        throw new UsageError(`The journal's lock ${path} is not a lock techapi wrote: if no run of this command is going on, delete it.`);
+      }
+      if (mayRun(holder)) {
         throw new UsageError(
           `Another run of this command is using the journal ${journal}: ${describeHolder(holder)}. Wait for it to end, or stop it; ` +
             `if it is not running, delete ${path}.`,
@@ -77,7 +89,7 @@ export function lockJournal(journal: string): Lock {
         continue; // gone meanwhile: try again
       }
       const moved = readHolder(aside);
-      if (holder && moved && moved.pid === holder.pid && moved.started === holder.started) {
+      if (typeof moved === 'object' && moved.pid === holder.pid && moved.started === holder.started) {
         rmSync(aside, { force: true });
         tookOver = holder;
         continue;
@@ -96,7 +108,8 @@ export function lockJournal(journal: string): Lock {
   const release = () => {
     if (released) return;
     released = true;
-    if (readHolder(path)?.pid === process.pid) rmSync(path, { force: true });
+    const holder = readHolder(path);
+    if (typeof holder === 'object' && holder.pid === process.pid) rmSync(path, { force: true });
   };
   process.once('exit', release);
   return {
