@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './apis.mjs';
+import { median } from './bench-common.mjs';
 
 const bin = path.join(repoRoot, 'packages/cli/dist/cli.js');
 const { startSandbox } = await import('@techapi/sandbox');
@@ -26,11 +27,14 @@ const rssProbe = `data:text/javascript,${encodeURIComponent(
   "import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));",
 )}`;
 
+/** The technicians of the bench files, as the bare client sends them and the CSV holds them. @param {number} rows */
+const benchTechnicians = (rows) =>
+  Array.from({ length: rows }, (_, index) => ({ email: `bench${index}@example.com`, name: `Bench Technician ${index}`, profile: 'support', language: 'en', timezone: 'Europe/Lisbon' }));
+
 /** @param {string} name @param {number} rows */
 function csvFile(name, rows) {
   const file = path.join(dir, name);
-  const lines = ['email,name,profile,language,timezone'];
-  for (let index = 0; index < rows; index++) lines.push(`bench${index}@example.com,Bench Technician ${index},support,en,Europe/Lisbon`);
+  const lines = ['email,name,profile,language,timezone', ...benchTechnicians(rows).map((technician) => Object.values(technician).join(','))];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -78,9 +82,6 @@ function fresh(file, round) {
   copyFileSync(file, copy);
   return copy;
 }
-
-/** @param {number[]} values */
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
 
 /**
  * Runs `use` against a fresh Take Control sandbox (`technicians` seeded), then closes it.
@@ -153,7 +154,7 @@ try {
   {
     const rows = 10_000;
     const file = csvFile('limited.csv', rows);
-    const technicians = Array.from({ length: rows }, (_, index) => ({ email: `bench${index}@example.com`, name: `Bench Technician ${index}`, profile: 'support', language: 'en', timezone: 'Europe/Lisbon' }));
+    const technicians = benchTechnicians(rows);
     const bodies = Array.from({ length: rows / 100 }, (_, index) => JSON.stringify(technicians.slice(index * 100, index * 100 + 100)));
     /** @type {number[]} */ const cli = [];
     /** @type {number[]} */ const bare = [];

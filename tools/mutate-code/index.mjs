@@ -13,6 +13,7 @@
 // (an unknown package or option); 3 Stryker could not run (e.g. the initial test run failed).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { repoRoot } from '../apis.mjs';
 
 /** The score each package must reach, in % of valid mutants killed (killed or timed out). */
@@ -31,22 +32,31 @@ export const TARGETS = {
 };
 const NOT_SOURCE = ['!**/*.test.ts', '!**/*.test-d.ts', '!**/testing/**', '!**/generated/**'];
 
-const args = process.argv.slice(2);
-const force = args.includes('--force');
+const usage = `Usage: npm run mutate:code -- [${Object.keys(TARGETS).join('|')}]... [--force] [--ignore-static] [--concurrency N]`;
+/** The arguments; an unknown option is a usage error (exit 2). */
+function parseArguments() {
+  try {
+    return parseArgs({ options: { force: { type: 'boolean' }, 'ignore-static': { type: 'boolean' }, concurrency: { type: 'string' } }, allowPositionals: true });
+  } catch (error) {
+    console.error(`mutate:code: ${error instanceof Error ? error.message : error}`);
+    console.error(usage);
+    process.exit(2);
+  }
+}
+const parsed = parseArguments();
+const force = parsed.values.force ?? false;
 // Static mutants (module-level code: constants, tables) run against every test, not only those that cover
 // them; on the sandbox they are a quarter of the mutants and three quarters of the time. `--ignore-static`
 // leaves them out of the run and of the score (the summary says how many).
-const ignoreStatic = args.includes('--ignore-static');
+const ignoreStatic = parsed.values['ignore-static'] ?? false;
 // One test process by default (2 cores shared by several people); more on a machine of one's own.
-const concurrencyAt = args.indexOf('--concurrency');
-const concurrency = concurrencyAt < 0 ? 1 : Number(args[concurrencyAt + 1]);
-const unknownOptions = args.filter((arg, index) => arg.startsWith('-') && arg !== '--force' && arg !== '--ignore-static' && arg !== '--concurrency' && index !== concurrencyAt + 1);
-if (!(Number.isInteger(concurrency) && concurrency >= 1)) unknownOptions.push(`--concurrency ${args[concurrencyAt + 1] ?? ''} (a whole number of test processes, 1 or more)`);
-const named = args.filter((arg, index) => !arg.startsWith('-') && !(concurrencyAt >= 0 && index === concurrencyAt + 1));
+const concurrency = Number(parsed.values.concurrency ?? 1);
+const named = parsed.positionals;
 const unknown = named.filter((name) => !(name in TARGETS));
-if (unknownOptions.length > 0 || unknown.length > 0) {
-  console.error(`mutate:code: unknown ${[...unknownOptions, ...unknown].join(', ')}`);
-  console.error(`Usage: npm run mutate:code -- [${Object.keys(TARGETS).join('|')}]... [--force] [--ignore-static] [--concurrency N]`);
+if (!(Number.isInteger(concurrency) && concurrency >= 1)) unknown.push(`--concurrency ${parsed.values.concurrency} (a whole number of test processes, 1 or more)`);
+if (unknown.length > 0) {
+  console.error(`mutate:code: unknown ${unknown.join(', ')}`);
+  console.error(usage);
   process.exit(2);
 }
 const packages = named.length > 0 ? named : Object.keys(TARGETS);

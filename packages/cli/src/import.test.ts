@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@techapi/sandbox';
-import { createTakeControlClient, undiciTransport } from '@techapi/take-control';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { takeControl } from './config.js';
 import { UsageError } from './errors.js';
 import { runRows, type RunOptions } from './import.js';
 import type { Progress } from './progress.js';
@@ -29,7 +29,8 @@ afterAll(async () => {
 beforeEach(() => sandbox.reset());
 
 const silent: Progress = { start: () => {}, update: () => {}, waiting: () => {}, stop: () => {} };
-const client = () => createTakeControlClient({ baseUrl: url, integrationKey: KEY, transport: undiciTransport() });
+/** The client as the CLI builds it (config.ts): from --base-url and TAKE_CONTROL_KEY, over undici. */
+const client = (key = KEY, baseUrl = url) => takeControl({ baseUrl }, { TAKE_CONTROL_KEY: key }).client;
 let files = 0;
 /** A file of its own folder: its journal, lock and report go beside it. */
 function file(name: string, bytes: string | Buffer): string {
@@ -123,7 +124,7 @@ describe('runRows', () => {
 
   it('a key the server refuses stops the run: the unfinished report is removed, the lock released, the journal kept', async () => {
     const path = file('people.csv', 'email,name\nbad\na@example.com,A\n');
-    const refused = createTakeControlClient({ baseUrl: url, integrationKey: 'wrong', transport: undiciTransport() });
+    const refused = client('wrong');
     await expect(runRows(importOptions(path, { action: createAction(refused, 2) }))).rejects.toThrow(/refused the integration key/);
     expect(existsSync(`${path}.failed.csv.partial`)).toBe(false);
     expect(existsSync(`${path}.failed.csv`)).toBe(false);

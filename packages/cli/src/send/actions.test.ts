@@ -1,9 +1,9 @@
 // The actions in-process, against the sandbox (its own server on a free port) through the real client and
 // transport the CLI uses: how each answer of the server becomes an outcome for the sending stage.
 import { startSandbox, type Sandbox } from '@techapi/sandbox';
-import { createTakeControlClient, undiciTransport } from '@techapi/take-control';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendJson, startLocalServer } from '../../../../tools/testing/local-server.mjs';
+import { takeControl } from '../config.js';
 import { UsageError } from '../errors.js';
 import { createAction, statusAction, type SendContext } from './actions.js';
 import { fingerprint } from './fingerprint.js';
@@ -22,7 +22,8 @@ beforeEach(() => {
   sandbox.seed('take-control', { technicians: [{ email: 'there@example.com', name: 'There' }] });
 });
 
-const client = (key = KEY) => createTakeControlClient({ baseUrl: url, integrationKey: key, transport: undiciTransport() });
+/** The client as the CLI builds it (config.ts): from --base-url and TAKE_CONTROL_KEY, over undici. */
+const client = (key = KEY, baseUrl = url) => takeControl({ baseUrl }, { TAKE_CONTROL_KEY: key }).client;
 const items = (...emails: string[]): Item[] =>
   emails.map((email, index) => {
     const fields = { email, name: `Name ${index}` };
@@ -70,7 +71,7 @@ describe('createAction (POST /tech/bulk)', () => {
   it('a 500, or an answer lost after the work was done (drop-after), is unanswered: possibly done', async () => {
     const failing = await startLocalServer((_request, response) => sendJson(response, 500, { status: 500, message: 'Internal error' }));
     try {
-      const outcome = await createAction(createTakeControlClient({ baseUrl: failing.url, integrationKey: KEY, transport: undiciTransport() }), 100).send(items('new@example.com'), context().value);
+      const outcome = await createAction(client(KEY, failing.url), 100).send(items('new@example.com'), context().value);
       expect(outcome).toMatchObject({ kind: 'unanswered', error: { status: 500, message: 'Internal error' } });
     } finally {
       await failing.close();
