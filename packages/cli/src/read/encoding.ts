@@ -127,7 +127,11 @@ async function sniff(file: string): Promise<{ encoding: Encoding; invalid: numbe
       const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
       const cut = completeLength(bytes);
       carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined;
-      if (isUtf8(bytes.subarray(0, cut))) continue;
+      if (isUtf8(bytes.subarray(0, cut))) {
+        // Its sequences count too: a UTF-8 file whose bad bytes all sit in one chunk is still UTF-8.
+        valid += leadBytes(bytes, cut);
+        continue;
+      }
       for (let at = 0; at < cut; ) {
         if ((bytes[at] as number) < 0x80) {
           at++;
@@ -148,6 +152,13 @@ async function sniff(file: string): Promise<{ encoding: Encoding; invalid: numbe
     stream.destroy();
   }
   return { encoding: invalid === 0 || valid > invalid ? 'utf-8' : 'windows-1252', invalid };
+}
+
+/** How many multi-byte sequences the first `end` bytes of valid UTF-8 hold: one lead byte each. */
+function leadBytes(bytes: Buffer, end: number): number {
+  let count = 0;
+  for (let at = 0; at < end; at++) if ((bytes[at] as number) >= 0xc0) count++;
+  return count;
 }
 
 /** The length of `bytes` without a UTF-8 sequence cut at its end (kept for the next chunk). */
@@ -226,6 +237,12 @@ async function* toUtf8(stream: ReadStream, encoding: Encoding): AsyncGenerator<B
   }
 }
 
+/**
+ * One byte as Windows-1252 reads it. Decoded as a stream: Node 20's one-shot `decode` of a short input
+ * returns "" for 0x80-0x9F (the euro sign, curly quotes, "œ"...), where Node 24's and the stream's are right.
+ */
+const windows1252 = (byte: number) => new TextDecoder('windows-1252').decode(Uint8Array.of(byte), { stream: true });
+
 /** Whether `value` holds a byte that could not be decoded, or a U+FFFD (a character some program already lost). */
 export const undecodable = (value: string) => /[\uFFFD\uDBFF]/.test(value);
 
@@ -243,7 +260,7 @@ export function describeUndecodable(value: string, encoding: Encoding): { reason
       return '?';
     }
     bytes.push(code - MARKER_BASE);
-    return new TextDecoder('windows-1252').decode(Uint8Array.of(code - MARKER_BASE));
+    return windows1252(code - MARKER_BASE);
   });
   const hex = bytes.map((byte) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(', ');
   const reason = bytes.length
