@@ -1,8 +1,9 @@
 // A whole run in-process: runRows reads a file as an admin's spreadsheet wrote it, checks its rows, sends
 // them to the sandbox through the real client and writes the report, the journal and its lock. The bin's
 // tests (cli.test.ts, *.sandbox.test.ts) run the same through a child process.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@techapi/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -94,9 +95,45 @@ describe('runRows', () => {
     expect(names()).toEqual([]);
     const first = await runRows(importOptions(path));
     expect(first).toMatchObject({ total: 3, done: 2, failed: 1, repeated: 1, resumed: 0 });
+    const started = Date.now();
     const again = await runRows(importOptions(path));
+    const wall = (Date.now() - started) / 1000;
     expect(again).toMatchObject({ total: 3, done: 2, failed: 1, resumed: 2 });
     expect(sandbox.requests({ operationId: 'createTechnicians' })).toHaveLength(1);
+    // The run's time, and its pace over the rows it handled itself (the resumed ones were done before).
+    expect(again.seconds).toBeGreaterThan(0);
+    expect(again.seconds).toBeLessThanOrEqual(wall);
+    expect(again.rowsPerSecond).toBe(Math.round(1 / again.seconds));
+  });
+
+  it("says why rows failed after the reading's notices: one, several, or the first five of more", async () => {
+    const clean = importOptions(file('people.csv', 'email,name\na@example.com,A\n'), { action: undefined });
+    const summary = await runRows(clean);
+    expect(clean.notices).toEqual(['columns: email ← "email", name ← "name"']);
+    expect(summary.rowsPerSecond).toBe(Math.round(1 / summary.seconds));
+    const two = importOptions(file('people.csv', 'email,name\nbad,A\nworse,B\n'), { action: undefined });
+    await runRows(two);
+    expect(two.notices.slice(1)).toEqual(['Why 2 rows failed:', '  line 2: email: is not a valid email', '  line 3: email: is not a valid email']);
+    const bad = Array.from({ length: 7 }, (_, index) => `bad${index},N`).join('\n');
+    const seven = importOptions(file('people.csv', `email,name\n${bad}\n`), { action: undefined });
+    await runRows(seven);
+    expect(seven.notices.slice(1)).toEqual([
+      'Why rows failed (the first 5 of 7, all in the report):',
+      ...[2, 3, 4, 5, 6].map((line) => `  line ${line}: email: is not a valid email`),
+    ]);
+  });
+
+  it("takes over the lock a dead run left, and says whose it was", async () => {
+    const path = file('people.csv', 'email,name\na@example.com,A\n');
+    const { pid } = spawnSync(process.execPath, ['-e', '']); // a process that has ended
+    const dead = { pid, host: hostname(), started: '2026-01-02T03:04:05.000Z' };
+    writeFileSync(`${path}.journal.lock`, `${JSON.stringify(dead)}\n`);
+    const options = importOptions(path);
+    expect(await runRows(options)).toMatchObject({ total: 1, done: 1 });
+    expect(options.notices[0]).toBe(
+      `The journal's lock ${path}.journal.lock was left by process ${pid} on ${hostname()}, started 2026-01-02T03:04:05.000Z, which is no longer running: taken over.`,
+    );
+    expect(existsSync(`${path}.journal.lock`)).toBe(false);
   });
 
   it('disable --file: a column of usernames, one PUT each; an unknown technician fails', async () => {

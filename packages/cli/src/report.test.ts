@@ -63,6 +63,51 @@ describe('openReport', () => {
     );
   });
 
+  it('quotes a value holding the separator, whatever character --delimiter chose (even one a regex treats apart)', async () => {
+    for (const delimiter of ['|', '\t', ']', '^', '\\', '-']) {
+      const file = path();
+      const report = openReport(file, delimited(['email', 'name'], delimiter));
+      await report.add(['a@example.com', `A${delimiter}B`], 'line 2: bad');
+      await report.add(['b@example.com', 'plain'], 'line 3: bad');
+      await report.close();
+      expect(readFileSync(file, 'utf8')).toBe(
+        `\uFEFF${['email', 'name', 'reason'].join(delimiter)}\n` +
+          `${['a@example.com', `"A${delimiter}B"`, 'line 2: bad'].join(delimiter)}\n` +
+          `${['b@example.com', 'plain', 'line 3: bad'].join(delimiter)}\n`,
+      );
+    }
+  });
+
+  it('NDJSON in: NDJSON out; a line that is a string or a number is kept under "row"', async () => {
+    const file = path('ndjson');
+    const report = openReport(file, { format: 'ndjson', columns: () => undefined, dialect: { bom: false } });
+    await report.add({ email: 'a@example.com' }, 'line 1: bad');
+    await report.add('a string', 'line 2: not an object');
+    await report.add(42, 'line 3: not an object');
+    await report.close();
+    expect(readFileSync(file, 'utf8')).toBe(
+      '{"email":"a@example.com","reason":"line 1: bad"}\n{"row":"a string","reason":"line 2: not an object"}\n{"row":42,"reason":"line 3: not an object"}\n',
+    );
+  });
+
+  it('a header of empty names only: the report has the reason column alone', async () => {
+    const file = path();
+    const report = openReport(file, delimited(['', '']));
+    await report.add(['x', 'y'], 'line 2: no email column');
+    await report.close();
+    expect(readFileSync(file, 'utf8')).toBe('\uFEFFreason\nline 2: no email column\n');
+  });
+
+  it('waits for the disk when a row is bigger than the stream buffers, and loses none of it', async () => {
+    const file = path();
+    const report = openReport(file, delimited(['email', 'notes']));
+    const notes = 'n'.repeat(200_000);
+    for (let line = 2; line < 5; line++) await report.add([`${line}@example.com`, notes], `line ${line}: bad`);
+    await report.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.map((text) => text.length)).toEqual(['\uFEFFemail,notes,reason'.length, ...[2, 3, 4].map(() => '2@example.com'.length + 1 + 200_000 + 1 + 'line 2: bad'.length), 0]);
+  });
+
   it(`keeps the first ${FIRST_REASONS} reasons for the terminal, and counts them all`, async () => {
     const report = openReport(path(), delimited(['email']));
     for (let line = 2; line < 10; line++) await report.add([`${line}@example.com`], `line ${line}: bad`);
