@@ -90,6 +90,39 @@ describe('createAction (POST /tech/bulk)', () => {
     expect(sandbox.requests({ operationId: 'createTechnicians' }).map((entry) => entry.status)).toEqual([429, 200]);
   });
 
+  it('429s are waited out however many come in a row (the retry budget is for them only), then the rows are done', async () => {
+    for (let i = 0; i < 3; i++) sandbox.failNext('createTechnicians', 429);
+    const { value, waits } = context();
+    expect(await createAction(client(), 100).send(items('patient@example.com'), value)).toEqual({ kind: 'answered', items: [{ kind: 'done' }] });
+    expect(waits).toEqual([1000, 1000, 1000]);
+    expect(sandbox.requests({ operationId: 'createTechnicians' }).map((entry) => entry.status)).toEqual([429, 429, 429, 200]);
+  }, 10_000);
+
+  it("rows the server's answer leaves out are sent again; a row it answers with another result is refused with its message", async () => {
+    const server = await startLocalServer((request, response) => {
+      const emails = (JSON.parse(request.body) as { email: string }[]).map((technician) => technician.email);
+      const technicians = emails.includes('failed@example.com') ? { 'failed@example.com': { result: 'FAILED', message: 'Profile is locked' } } : {};
+      sendJson(response, 200, { result: 'SUCCESS', details: { technicians } });
+    });
+    try {
+      const action = createAction(client(KEY, server.url), 100);
+      expect(await action.send(items('lost1@example.com', 'lost2@example.com'), context().value)).toEqual({ kind: 'answered', items: [{ kind: 'again' }, { kind: 'again' }] });
+      expect(await action.send(items('lost@example.com', 'failed@example.com'), context().value)).toEqual({
+        kind: 'answered',
+        items: [{ kind: 'again' }, { kind: 'refused', reason: 'Profile is locked', exists: false }],
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an empty batch is a bug of the sending stage, not a refusal: it throws with the client\'s reason', async () => {
+    await expect(createAction(client(), 100).send([], context().value)).rejects.toThrow(
+      new Error('createTechnicians refused its input: technicians: give a list of at least one technician'),
+    );
+    expect(sandbox.requests()).toEqual([]);
+  });
+
   it('aborted by the second Ctrl-C: unanswered, the request abandoned', async () => {
     sandbox.failNext('createTechnicians', 'latency=2000');
     const abort = new AbortController();
@@ -107,6 +140,15 @@ describe('statusAction (PUT /tech/{techUsername})', () => {
     expect(await action.send(items('there@example.com'), context().value)).toEqual({ kind: 'answered', items: [{ kind: 'done' }] });
     expect(sandbox.state()['take-control']?.technicians).toMatchObject([{ email: 'there@example.com', status: 'disabled' }]);
     expect([statusAction(client(), 'enabled').name, statusAction(client(), 'enabled').past]).toEqual(['enable', 'enabled']);
+  });
+
+  it('a 503 is left unanswered with its status after one attempt, though a PUT may be retried: send.ts decides, and no rate-limit wait is told', async () => {
+    sandbox.failNext('setTechnicianStatus', 503);
+    const { value, waits } = context();
+    const outcome = await statusAction(client(), 'disabled').send(items('there@example.com'), value);
+    expect(outcome).toMatchObject({ kind: 'unanswered', error: { kind: 'http', status: 503 } });
+    expect(waits).toEqual([]);
+    expect(sandbox.requests({ operationId: 'setTechnicianStatus' }).map((entry) => entry.status)).toEqual([503]);
   });
 
   it('an unknown technician is refused whole with the 404', async () => {
