@@ -85,7 +85,10 @@ export async function delimitedRecords(file: string, bytes: AsyncIterable<Buffer
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
   async function* records(): AsyncGenerator<TextRecord> {
-    const parser = Readable.from(all()).pipe(parse({ delimiter, relax_column_count: true }));
+    const source = Readable.from(all());
+    const parser = source.pipe(parse({ delimiter, relax_column_count: true }));
+    // `pipe` does not pass on the source's errors (a read error mid-file): end the parser with them.
+    source.once('error', (error) => parser.destroy(error));
     let lastLine = 0;
     try {
       for await (const values of parser as AsyncIterable<string[]>) {
