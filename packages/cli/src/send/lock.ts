@@ -20,13 +20,14 @@ export interface Lock {
 
 const describeHolder = (holder: Holder) => `process ${holder.pid} on ${holder.host}, started ${holder.started}`;
 
-/** The lock's holder; 'gone' when the file is not there (any more), 'invalid' when it is not a lock of ours. */
-function readHolder(path: string): Holder | 'gone' | 'invalid' {
+/** The lock's holder; 'gone' when the file is not there (any more), 'invalid' when it is not a lock of ours, 'unreadable' when it cannot be read. */
+function readHolder(path: string): Holder | 'gone' | 'invalid' | 'unreadable' {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    return 'gone';
+  } catch (error) {
+    // Only a lock that is not there is gone: one there but unreadable (another user's, a folder) would be retried forever.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
   }
   try {
     const holder = JSON.parse(text) as Holder;
@@ -73,6 +74,9 @@ export function lockJournal(journal: string): Lock {
       if (holder === 'invalid') {
         // Never written by a run of techapi (ours are written whole, then linked into place): not ours to remove.
         throw new UsageError(`The journal's lock ${path} is not a lock techapi wrote: if no run of this command is going on, delete it.`);
+      }
+      if (holder === 'unreadable') {
+        throw new UsageError(`The journal's lock ${path} cannot be read (another user's run, or not a file): if no run of this command is going on, delete it.`);
       }
       if (mayRun(holder)) {
         throw new UsageError(
