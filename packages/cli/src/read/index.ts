@@ -313,8 +313,11 @@ async function jsonSource(
       for (const { field, from } of mapping.takes) {
         const values = from.map((index) => (record.value as Record<string, unknown>)[keys[index] as string]);
         let value: unknown;
-        if (values.length > 1) value = values.map((part) => (typeof part === 'string' ? part.trim() : part === undefined || part === null ? '' : String(part))).filter(Boolean).join(' ');
-        else value = values[0];
+        if (values.length > 1) {
+          // A name joined from two keys: each half trimmed, and counted as the CSV reading counts it.
+          if (values.some((part) => typeof part === 'string' && part.trim().length !== part.length)) spaced = true;
+          value = values.map((part) => (typeof part === 'string' ? part.trim() : part === undefined || part === null ? '' : String(part))).filter(Boolean).join(' ');
+        } else value = values[0];
         if (typeof value === 'string') {
           if (value.trim().length !== value.length) spaced = true;
           value = value.trim();

@@ -40,8 +40,9 @@ export async function openSheet(file: string, wanted?: string): Promise<Sheet> {
   const internals = workbook as unknown as Internals;
   const sheets = workbook[Symbol.asyncIterator]();
   const names = () => (internals.model?.sheets ?? []).map((sheet) => sheet.name);
+  // An XML parser's message ends with a period of its own (saxes: "2:281: unexpected close tag.").
   const broken = (error: unknown) =>
-    new UsageError(`Cannot read ${file} as an Excel workbook (.xlsx): ${(error as Error).message}. Open it in Excel and save it again as .xlsx, or as "CSV UTF-8".`);
+    new UsageError(`Cannot read ${file} as an Excel workbook (.xlsx): ${(error as Error).message.replace(/\.$/, '')}. Open it in Excel and save it again as .xlsx, or as "CSV UTF-8".`);
   try {
     for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
       const sheet = next.value as unknown as SheetEntry;
