@@ -31,7 +31,8 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 
 /**
  * The fast path in Node, chosen on purpose: undici's `request()` sends a GET with a body (which WHATWG
- * fetch refuses) and gives 3-5× global fetch's throughput at 32 in flight (`npm run bench`), through the
+ * fetch refuses) and gives 2-5× global fetch's throughput at 32 in flight (`npm run bench`: the more a call
+ * sends, the more fetch's body streams cost), through the
  * same global dispatcher as fetch unless given one, so a `MockAgent` set with `setGlobalDispatcher` sees it.
  * Interception-based mocks (MSW's `setupServer`, nock, a replaced `globalThis.fetch`) do NOT see it: a
  * call goes to the real host, unreported.
