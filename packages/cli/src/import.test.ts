@@ -1,7 +1,6 @@
 // A whole run in-process: runRows reads a file as an admin's spreadsheet wrote it, checks its rows, sends
 // them to the sandbox through the real client and writes the report, the journal and its lock. The bin's
 // tests (cli.test.ts, *.sandbox.test.ts) run the same through a child process.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { runRows, type RunOptions } from './import.js';
 import type { Progress } from './progress.js';
 import { STATUS_FIELDS } from './rows.js';
 import { checkEmail, checkTechnician, technicianFields } from './schema.js';
+import { deadPid } from './testing/scratch.js';
 import { createAction, statusAction } from './send/actions.js';
 
 const KEY = 'import-test-key';
@@ -125,7 +125,7 @@ describe('runRows', () => {
 
   it("takes over the lock a dead run left, and says whose it was", async () => {
     const path = file('people.csv', 'email,name\na@example.com,A\n');
-    const { pid } = spawnSync(process.execPath, ['-e', '']); // a process that has ended
+    const pid = deadPid();
     const dead = { pid, host: hostname(), started: '2026-01-02T03:04:05.000Z' };
     writeFileSync(`${path}.journal.lock`, `${JSON.stringify(dead)}\n`);
     const options = importOptions(path);

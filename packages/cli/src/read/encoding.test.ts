@@ -1,22 +1,16 @@
 // Stage 1 alone, bytes to text: how a file's bytes are judged (BOM, valid UTF-8, Windows-1252), which
 // sequences count as UTF-8 (RFC 3629), what crosses a chunk boundary, and how an undecodable byte is named.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
+import { scratch } from '../testing/scratch.js';
 import { describeUndecodable, openFile, openText, parseEncoding, type Encoding } from './encoding.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-encoding-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
+const { dir, file: named } = scratch('cli-encoding-');
 let files = 0;
-function file(content: Buffer | string): string {
-  const path = join(dir, `f${files++}.csv`);
-  writeFileSync(path, content);
-  return path;
-}
+const file = (content: Buffer | string) => named(`f${files++}.csv`, content);
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
 
 /** The file as the later stages get it: its encoding, its notice, and its text. */

@@ -1,31 +1,19 @@
 // The reading stages, on files written byte by byte: encodings, separators, header names, workbooks, JSON keys.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { openReport } from '../report.js';
 import { checkTechnician, technicianFields } from '../schema.js';
-import { tempDir } from '../testing/run.js';
+import { readAll as read } from '../testing/reading.js';
+import { scratch } from '../testing/scratch.js';
 import { mapColumns } from './columns.js';
-import { countRows, formatOf, openRows, STATUS_FIELDS, type ReadOptions, type Row, type RowSource } from './index.js';
+import { countRows, formatOf, STATUS_FIELDS, type ReadOptions, type Row } from './index.js';
 
-const { dir, remove } = tempDir('cli-read-');
-afterAll(remove);
+const { dir, file } = scratch('cli-read-');
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function read(path: string, options: Partial<ReadOptions> = {}): Promise<{ source: RowSource; rows: Row[] }> {
-  const source = await openRows(path, { format: formatOf(path), fields: technicianFields, ...options });
-  const rows: Row[] = [];
-  for await (const row of source.rows) rows.push(row);
-  return { source, rows };
-}
 const fieldsOf = (rows: Row[]) => rows.map((row) => row.fields);
 const names = ['Hélène Dupré', 'François Ça', "Seán O'Brien", 'Zoë Åkesson'];
 

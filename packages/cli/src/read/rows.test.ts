@@ -1,29 +1,15 @@
 // openRows and countRows end to end, on the files a user hands over: which rows come out, with which fields,
 // problems and lines, and the notices printed before and after them (the cases index.test.ts leaves out).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import { technicianFields } from '../schema.js';
-import { countRows, formatOf, openRows, type ReadOptions, type Row, type RowSource } from './index.js';
+import { readAll as read } from '../testing/reading.js';
+import { scratch } from '../testing/scratch.js';
+import { countRows, formatOf } from './index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-rows-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function read(path: string, options: Partial<ReadOptions> = {}): Promise<{ source: RowSource; rows: Row[] }> {
-  const source = await openRows(path, { format: formatOf(path), fields: technicianFields, ...options });
-  const rows: Row[] = [];
-  for await (const row of source.rows) rows.push(row);
-  return { source, rows };
-}
+const { dir, file } = scratch('cli-rows-');
 
 /** A workbook as Excel saves it: one sheet per entry, each an array of rows. */
 async function workbook(name: string, sheets: Record<string, unknown[][]>): Promise<string> {

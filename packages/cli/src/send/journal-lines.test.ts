@@ -1,31 +1,20 @@
 // The journal's lines in-process: the exact lines it writes, what it refuses to read back (lines that are
 // JSON but not an entry, lists that are not lists of emails), a cut last line dropped to the byte, the
 // folders and files it cannot use, and its file closed at the end.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
+import { scratch, thrown as refusal } from '../testing/scratch.js';
 import { openJournal } from './journal.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-journal-more-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = scratch('cli-journal-lines-');
 const url = 'http://127.0.0.1:4020';
 let journals = 0;
 const newPath = () => join(dir, `${++journals}.journal`);
 const header = (action = 'create') => `{"journal":"techapi","version":2,"action":"${action}","baseUrl":"${url}","started":"2026-01-02T03:04:05.000Z"}`;
 /** The journal's lines after its header. */
 const body = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1);
-
-/** The error openJournal throws, for an exact look at it. */
-function refusal(open: () => unknown): Error {
-  try {
-    open();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('openJournal did not throw');
-}
 
 describe('the journal, line by line', () => {
   it('writes each send (with or without fingerprints) and each outcome as one line, and no line for an empty outcome', () => {

@@ -3,32 +3,17 @@
 // changing under the taker — a real child process feeding a FIFO behind the lock, so that each read of the
 // lock sees another run: it is put back, never removed, and the taker gives up.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
+import { deadPid, scratch, thrown } from '../testing/scratch.js';
 import { lockJournal } from './lock.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-lock-more-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = scratch('cli-lock-contention-');
 let journals = 0;
 const journal = () => join(dir, `${++journals}.journal`);
-
-/** The pid of a process that has ended: no process runs with it now. */
-function deadPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '']);
-  return pid as number;
-}
-
-function thrown(take: () => unknown): Error {
-  try {
-    take();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('lockJournal did not throw');
-}
 
 const children: ChildProcess[] = [];
 afterEach(() => {

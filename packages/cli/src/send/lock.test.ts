@@ -1,23 +1,16 @@
 // The journal's lock in-process: taken, refused while its holder runs, taken over from a dead run, released.
 // (The CLI's accident tests show the same with two real runs of the bin.)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
+import { deadPid, scratch } from '../testing/scratch.js';
 import { describeLockHolder, lockJournal } from './lock.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-lock-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = scratch('cli-lock-');
 let journals = 0;
 const journal = () => join(dir, `${++journals}.journal`);
-
-/** The pid of a process that has ended: no process runs with it now. */
-function deadPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '']);
-  return pid as number;
-}
 
 describe('lockJournal', () => {
   it('takes the lock (pid, host, start) beside the journal, refuses a second taker naming the first, and releases it', () => {

@@ -5,103 +5,26 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiError } from '@techapi/take-control';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { Counts, Progress } from '../progress.js';
-import type { FailureReport } from '../report.js';
-import type { Action, RequestOutcome, SendContext } from './actions.js';
-import { fingerprint } from './fingerprint.js';
+import { allDone, httpError, invalid, item, JOURNAL_URL, networkError, scripted, sendingHarness, source } from '../testing/sending.js';
+import type { RequestOutcome } from './actions.js';
 import type { Checked } from './items.js';
 import { openJournal, type Journal } from './journal.js';
-import { sendRows, type SendOptions } from './send.js';
+import { sendRows } from './send.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-send-more-'));
+const dir = mkdtempSync(join(tmpdir(), 'cli-send-outcomes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => void vi.useRealTimers());
-const url = 'http://127.0.0.1:4020';
-let journals = 0;
-const newJournal = () => openJournal(join(dir, `${++journals}.journal`), url);
+const { newJournal, recorders, options } = sendingHarness(dir);
 /** A journal an earlier run left, reopened: `write` is what that run did. */
 function earlier(write: (journal: Journal) => void): Journal {
   const first = newJournal();
   write(first);
   first.close();
-  return openJournal(first.path, url);
+  return openJournal(first.path, JOURNAL_URL);
 }
-
-const row = (line: number, email: string, name = `Name ${line}`) => ({ line, fields: { email, name }, problems: [], original: [email, name] });
-const item = (line: number, email: string, name?: string): Checked => {
-  const read = row(line, email, name);
-  return { row: read, item: { row: read, email, key: email.toLowerCase(), fields: read.fields, fingerprint: fingerprint(read.fields) } };
-};
 const printOf = (checked: Checked) => checked.item?.fingerprint as string;
-const invalid = (line: number, email: string): Checked => ({ row: row(line, email), failure: 'invalid', reason: 'email: is not a valid email' });
-
-async function* source(rows: Checked[]): AsyncGenerator<Checked> {
-  for (const checked of rows) yield checked;
-}
-
-const httpError = (status: number, message: string): ApiError => ({ kind: 'http', operation: 'createTechnicians', status, message });
-const networkError: ApiError = { kind: 'network', operation: 'createTechnicians', status: 0, message: 'socket hang up' };
 const exists409: RequestOutcome = { kind: 'refused-whole', error: httpError(409, 'Email already exists') };
-
-function scripted(answer: (emails: string[], context: SendContext, call: number) => RequestOutcome | Promise<RequestOutcome>, shape: Partial<Action> = {}) {
-  const requests: string[][] = [];
-  const action: Action = {
-    name: 'create',
-    past: 'created',
-    batchSize: 2,
-    inFlight: 1,
-    ...shape,
-    async send(items, context) {
-      const emails = items.map((entry) => entry.email);
-      requests.push(emails);
-      return answer(emails, context, requests.length);
-    },
-  };
-  return { action, requests };
-}
-
-const allDone = (emails: string[]): RequestOutcome => ({ kind: 'answered', items: emails.map(() => ({ kind: 'done' as const })) });
-
-function recorders() {
-  const reported: Array<[unknown, string]> = [];
-  const report: FailureReport = {
-    path: join(dir, 'report.csv'),
-    get count() {
-      return reported.length;
-    },
-    firstReasons: [],
-    ready: async () => {},
-    add: async (original, reason) => void reported.push([original, reason]),
-    close: async () => reported.length > 0,
-    discard: async () => {},
-  };
-  const shown: string[] = [];
-  const updates: Counts[] = [];
-  const progress: Progress = {
-    start: (total, counts: Counts) => void shown.push(`start ${total} ${counts.done}`),
-    update: (counts) => void updates.push({ ...counts }),
-    waiting: (ms, why, tag) => void shown.push(`wait ${ms} ${why} [${tag}]`),
-    stop: () => void shown.push('stop'),
-  };
-  const notices: string[] = [];
-  return { report, reported, progress, shown, updates, notices };
-}
-
-function options(rest: Partial<SendOptions>, recorded = recorders()): SendOptions {
-  return {
-    report: recorded.report,
-    progress: recorded.progress,
-    expected: 0,
-    existing: 'count',
-    giveUpMs: 30_000,
-    stop: new AbortController().signal,
-    abort: new AbortController().signal,
-    notice: (text) => recorded.notices.push(text),
-    ...rest,
-  };
-}
 
 /** The journal's entries after its header, fingerprints left out. */
 const entries = (journal: Journal) =>
@@ -239,7 +162,7 @@ describe('sendRows: a rerun meets what an earlier run sent', () => {
 
 describe('sendRows: no answer', () => {
   it('sends again after 250 ms, 500 ms, 1 s while the server has not been silent for giveUpMs, with a status in the wait', async () => {
-    const unavailable: ApiError = { ...httpError(503, 'Service Unavailable'), kind: 'http' };
+    const unavailable = httpError(503, 'Service Unavailable');
     const { action, requests } = scripted((emails, _context, call) => (call <= 3 ? { kind: 'unanswered', error: unavailable } : allDone(emails)), { batchSize: 1 });
     const journal = newJournal();
     const recorded = recorders();

@@ -5,92 +5,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiError } from '@techapi/take-control';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Counts, Progress } from '../progress.js';
-import type { FailureReport } from '../report.js';
-import type { Action, RequestOutcome, SendContext } from './actions.js';
+import { allDone, httpError, invalid, item, JOURNAL_URL, networkError, scripted, sendingHarness, source } from '../testing/sending.js';
+import type { RequestOutcome } from './actions.js';
 import { fingerprint } from './fingerprint.js';
-import type { Checked } from './items.js';
 import { openJournal, type Journal } from './journal.js';
-import { sendRows, type SendOptions } from './send.js';
+import { sendRows } from './send.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-send-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let journals = 0;
-const newJournal = () => openJournal(join(dir, `${++journals}.journal`), 'http://127.0.0.1:4020');
-
-const row = (line: number, email: string, name = `Name ${line}`) => ({ line, fields: { email, name }, problems: [], original: [email, name] });
-const item = (line: number, email: string, name?: string): Checked => {
-  const read = row(line, email, name);
-  return { row: read, item: { row: read, email, key: email.toLowerCase(), fields: read.fields, fingerprint: fingerprint(read.fields) } };
-};
-const invalid = (line: number, email: string): Checked => ({ row: row(line, email), failure: 'invalid', reason: 'email: is not a valid email' });
-
-async function* source(rows: Checked[]): AsyncGenerator<Checked> {
-  for (const checked of rows) yield checked;
-}
-
-const httpError = (status: number, message: string): ApiError => ({ kind: 'http', operation: 'createTechnicians', status, message });
-const networkError: ApiError = { kind: 'network', operation: 'createTechnicians', status: 0, message: 'socket hang up' };
-
-/** An action whose answers come from `answer`, recording each request's emails. */
-function scripted(answer: (emails: string[], context: SendContext, call: number) => RequestOutcome | Promise<RequestOutcome>, shape: Partial<Action> = {}) {
-  const requests: string[][] = [];
-  const action: Action = {
-    name: 'create',
-    past: 'created',
-    batchSize: 2,
-    inFlight: 1,
-    ...shape,
-    async send(items, context) {
-      const emails = items.map((entry) => entry.email);
-      requests.push(emails);
-      return answer(emails, context, requests.length);
-    },
-  };
-  return { action, requests };
-}
-
-const allDone = (emails: string[]): RequestOutcome => ({ kind: 'answered', items: emails.map(() => ({ kind: 'done' as const })) });
-
-function recorders() {
-  const reported: Array<[unknown, string]> = [];
-  const report: FailureReport = {
-    path: join(dir, 'report.csv'),
-    get count() {
-      return reported.length;
-    },
-    firstReasons: [],
-    ready: async () => {},
-    add: async (original, reason) => void reported.push([original, reason]),
-    close: async () => reported.length > 0,
-    discard: async () => {},
-  };
-  const shown: string[] = [];
-  const progress: Progress = {
-    start: (total, counts: Counts) => void shown.push(`start ${total} ${counts.done}`),
-    update: () => {},
-    waiting: (ms, why) => void shown.push(`wait ${ms} ${why}`),
-    stop: () => void shown.push('stop'),
-  };
-  const notices: string[] = [];
-  return { report, reported, progress, shown, notices };
-}
-
-function options(rest: Partial<SendOptions> & { journal?: Journal }, recorded = recorders()): SendOptions {
-  return {
-    report: recorded.report,
-    progress: recorded.progress,
-    expected: 0,
-    existing: 'count',
-    giveUpMs: 30_000,
-    stop: new AbortController().signal,
-    abort: new AbortController().signal,
-    notice: (text) => recorded.notices.push(text),
-    ...rest,
-  };
-}
+const { newJournal, recorders, options } = sendingHarness(dir);
 
 const entries = (journal: Journal) =>
   readFileSync(journal.path, 'utf8')
@@ -167,7 +91,7 @@ describe('sendRows', () => {
     journal.close();
     expect(requests).toEqual([['a@example.com'], ['a@example.com']]);
     expect(counts).toMatchObject({ total: 1, done: 1, existing: 0, failed: 0 });
-    expect(recorded.shown).toContain('wait 250 no answer (network: socket hang up), sending again');
+    expect(recorded.shown).toContain('wait 250 no answer (network: socket hang up), sending again [no answer: retry in]');
   });
 
   it("rows left out of the server's answer are sent again, alone; a row refused in an answer fails with its reason", async () => {
@@ -193,7 +117,7 @@ describe('sendRows', () => {
     earlier.sent(['a@example.com', 'b@example.com'], [old.item?.fingerprint ?? '', item(3, 'b@example.com').item?.fingerprint ?? '']);
     earlier.done(['a@example.com', 'b@example.com']);
     earlier.close();
-    const journal = openJournal(earlier.path, 'http://127.0.0.1:4020');
+    const journal = openJournal(earlier.path, JOURNAL_URL);
     const { action, requests } = scripted(allDone);
     const recorded = recorders();
     const rows = [item(2, 'a@example.com', 'New Name'), item(3, 'b@example.com'), item(4, 'c@example.com')];
@@ -252,7 +176,7 @@ describe('sendRows', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(requests).toEqual([['a@example.com'], ['b@example.com']]);
     expect(counts.done).toBe(2);
-    expect(recorded.shown).toContain('wait 300 rate limited (429), as the server asks');
+    expect(recorded.shown).toContain('wait 300 rate limited (429), as the server asks [429: waiting]');
   });
 
   it('an error of a request in flight (a refused key) ends the run with that error, after the others in flight', async () => {

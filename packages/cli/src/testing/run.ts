@@ -1,7 +1,6 @@
 // Runs the built bin as a user does: `node dist/cli.js ...` in a child process, with a clean environment.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -72,8 +71,4 @@ export function startTechapi(args: string[], options: { env?: Record<string, str
   return spawn(process.execPath, [bin, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** A temporary directory, removed by the returned function. */
-export function tempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir } from './scratch.js';
